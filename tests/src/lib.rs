@@ -2,6 +2,7 @@
 
 pub mod chaos;
 pub mod conformance;
+pub mod model_files;
 pub mod moto;
 pub mod rng;
 pub mod scratch;

@@ -1,12 +1,15 @@
-//! `cargo xtask import-models <botocore-data-dir> <service>...`: vendor botocore's models.
+//! `cargo xtask import-models <botocore-data-dir> (<service>... | --all)`: vendor botocore's models.
 //!
-//! For each service (a folder name under botocore's `data/`), the newest api-version folder that
-//! holds a `service-2.json(.gz)` is chosen, the way botocore's loader picks the latest version
-//! (api versions are ISO dates, so the lexically greatest name is the newest). From it these are
-//! copied byte-for-byte (gzip-compressed files are decompressed) into `models/<service>/`:
-//! `service-2.json`, `endpoint-rule-set-1.json` (both required), `paginators-1.json`,
-//! `waiters-2.json` (where present) and every `*.sdk-extras.json` overlay. Model files left in
-//! `models/<service>/` from an earlier import that the new version lacks are removed.
+//! For each service (a folder name under botocore's `data/`; `--all`: every such folder), the
+//! newest api-version folder that holds a `service-2.json(.gz)` is chosen, the way botocore's
+//! loader picks the latest version (api versions are ISO dates, so the lexically greatest name is
+//! the newest). From it these are copied byte for byte, as the wheel ships them (a `.json.gz`
+//! stays compressed, a `.json` stays plain), into `models/<service>/`: `service-2.json`,
+//! `endpoint-rule-set-1.json` (both required), `paginators-1.json`, `waiters-2.json` (where
+//! present) and every `*.sdk-extras.json` overlay. Readers go through
+//! [`rboto_tests::model_files`], which takes either form. Model files left in `models/<service>/`
+//! from an earlier import that the new version lacks (including the other form of a file, plain
+//! where botocore now ships it compressed) are removed.
 //!
 //! The shared files `partitions.json`, `sdk-default-configuration.json` and `_retry.json` go to
 //! the `models/` root. The api version of each service is recorded in a generated block of
@@ -14,12 +17,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask import-models <botocore-data-dir> <service>...
-  e.g. cargo xtask import-models /tmp/botocore/wheel/botocore/data s3 sts";
+use rboto_tests::model_files;
+
+const USAGE: &str = "usage: cargo xtask import-models <botocore-data-dir> (<service>... | --all)
+  e.g. cargo xtask import-models /tmp/botocore/wheel/botocore/data s3 sts
+       cargo xtask import-models /tmp/botocore/wheel/botocore/data --all";
 
 /// Files copied from botocore's data root into `models/`.
 const ROOT_FILES: &[&str] = &[
@@ -43,16 +48,25 @@ const README_BEGIN: &str =
 const README_END: &str = "<!-- END IMPORTED SERVICES -->";
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    let (data_dir, services) = match args {
-        [dir, services @ ..] if !services.is_empty() && !dir.starts_with('-') => {
-            (PathBuf::from(dir), services)
+    let (data_dir, services, all) = match args {
+        [dir, flag] if flag == "--all" && !dir.starts_with('-') => {
+            let dir = PathBuf::from(dir);
+            let services = all_services(&dir)?;
+            (dir, services, true)
+        }
+        [dir, services @ ..]
+            if !services.is_empty()
+                && !dir.starts_with('-')
+                && !services.iter().any(|s| s.starts_with('-')) =>
+        {
+            (PathBuf::from(dir), services.to_vec(), false)
         }
         _ => return Err(USAGE.to_string()),
     };
     let models = crate::workspace_root().join("models");
-    let imported = import(&data_dir, services, &models)?;
+    let imported = import(&data_dir, &services, &models)?;
     let version = botocore_version(&data_dir);
-    update_readme(&models.join("README.md"), &version, &imported)?;
+    let leftover = update_readme(&models.join("README.md"), &version, &imported, all)?;
     for service in &imported {
         println!(
             "{:<16} {}  {}",
@@ -61,12 +75,44 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             service.files.join(" ")
         );
     }
+    for service in &leftover {
+        eprintln!(
+            "warning: {service} is vendored but not in {}: remove models/{service} by hand if botocore dropped it",
+            data_dir.display()
+        );
+    }
     println!(
         "imported {} service(s) from botocore {version} into {}",
         imported.len(),
         models.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every service of a botocore data directory: each folder with an api-version folder holding a
+/// `service-2.json(.gz)`, sorted.
+pub(crate) fn all_services(data_dir: &Path) -> Result<Vec<String>, String> {
+    let mut services = Vec::new();
+    for entry in read_dir(data_dir)? {
+        let path = entry.path();
+        if path.is_dir() && newest_version(&path)?.is_some() {
+            services.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    services.sort();
+    Ok(services)
+}
+
+/// The newest api-version folder of a service folder that holds a model, if any.
+fn newest_version(service_dir: &Path) -> Result<Option<String>, String> {
+    let mut versions = Vec::new();
+    for entry in read_dir(service_dir)? {
+        let path = entry.path();
+        if path.is_dir() && model_files::locate(&path, "service-2.json").is_some() {
+            versions.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    Ok(versions.into_iter().max())
 }
 
 /// What was imported for one service.
@@ -92,13 +138,17 @@ fn import(
     // Read everything first, so a bad service name leaves models/ untouched.
     let mut root = Vec::new();
     for name in ROOT_FILES {
-        let bytes = read_model_file(data_dir, name)?.ok_or_else(|| {
+        let path = model_files::locate(data_dir, name).ok_or_else(|| {
             format!(
                 "{} not found (nor {name}.gz)",
                 data_dir.join(name).display()
             )
         })?;
-        root.push((*name, bytes));
+        let stored = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        root.push((stored, read_checked(&path)?));
     }
     let mut planned = Vec::new();
     for service in services {
@@ -106,6 +156,16 @@ fn import(
     }
 
     create_dir(models)?;
+    let root_names: Vec<String> = root.iter().map(|(n, _)| n.clone()).collect();
+    for name in ROOT_FILES {
+        for stored in [name.to_string(), format!("{name}.gz")] {
+            let path = models.join(&stored);
+            if !root_names.contains(&stored) && path.is_file() {
+                fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove stale {}: {e}", path.display()))?;
+            }
+        }
+    }
     for (name, bytes) in &root {
         write(&models.join(name), bytes)?;
     }
@@ -122,10 +182,10 @@ fn import(
     Ok(imported)
 }
 
-/// A file to vendor: its name and (decompressed) contents.
-type ModelFile = (String, Vec<u8>);
+/// A file to vendor: its name as stored (`service-2.json.gz`) and its bytes, unchanged.
+pub(crate) type ModelFile = (String, Vec<u8>);
 
-/// Reads the newest api version of one service: its description and its files' contents.
+/// Reads the newest api version of one service: its description and its files' bytes.
 pub(crate) fn read_service(
     data_dir: &Path,
     name: &str,
@@ -140,17 +200,7 @@ pub(crate) fn read_service(
             service_dir.display()
         ));
     }
-    let mut versions = Vec::new();
-    for entry in read_dir(&service_dir)? {
-        let path = entry.path();
-        let has_model = ["service-2.json", "service-2.json.gz"]
-            .iter()
-            .any(|file| path.join(file).is_file());
-        if path.is_dir() && has_model {
-            versions.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    let api_version = versions.into_iter().max().ok_or_else(|| {
+    let api_version = newest_version(&service_dir)?.ok_or_else(|| {
         format!(
             "service {name:?}: no api-version folder in {} contains service-2.json(.gz)",
             service_dir.display()
@@ -158,12 +208,11 @@ pub(crate) fn read_service(
     })?;
     let version_dir = service_dir.join(&api_version);
 
-    let mut names: Vec<String> = Vec::new();
+    // Logical names (without `.gz`) of the files to vendor.
+    let mut logical: Vec<String> = Vec::new();
     for (file, required) in SERVICE_FILES {
-        let present =
-            version_dir.join(file).is_file() || version_dir.join(format!("{file}.gz")).is_file();
-        if present {
-            names.push(file.to_string());
+        if model_files::locate(&version_dir, file).is_some() {
+            logical.push(file.to_string());
         } else if *required {
             return Err(format!(
                 "service {name:?}: {} not found (nor {file}.gz)",
@@ -174,61 +223,54 @@ pub(crate) fn read_service(
     for entry in read_dir(&version_dir)? {
         let file = entry.file_name().to_string_lossy().into_owned();
         let plain = file.strip_suffix(".gz").unwrap_or(&file);
-        if plain.ends_with(OVERLAY_SUFFIX) && !names.iter().any(|n| n == plain) {
-            names.push(plain.to_string());
+        if plain.ends_with(OVERLAY_SUFFIX) && !logical.iter().any(|n| n == plain) {
+            logical.push(plain.to_string());
         }
     }
-    names.sort();
 
     let mut files = Vec::new();
-    for file in &names {
-        let bytes = read_model_file(&version_dir, file)?.ok_or_else(|| {
+    for file in &logical {
+        let path = model_files::locate(&version_dir, file).ok_or_else(|| {
             format!(
                 "{} disappeared while importing",
                 version_dir.join(file).display()
             )
         })?;
-        files.push((file.clone(), bytes));
+        let bytes = read_checked(&path)?;
+        let stored = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((stored, bytes));
     }
+    files.sort();
     let service = ImportedService {
         name: name.to_string(),
         api_version,
-        files: names,
+        files: files.iter().map(|(n, _)| n.clone()).collect(),
     };
     Ok((service, files))
 }
 
-/// Reads `dir/name`, or else `dir/name.gz` decompressed; `None` if neither exists. The content
-/// must parse as JSON, so a truncated or corrupt download is caught here, not by the generator.
-fn read_model_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, String> {
-    let plain = dir.join(name);
-    let gz = dir.join(format!("{name}.gz"));
-    let (path, bytes) = if plain.is_file() {
-        let bytes =
-            fs::read(&plain).map_err(|e| format!("cannot read {}: {e}", plain.display()))?;
-        (plain, bytes)
-    } else if gz.is_file() {
-        let compressed = fs::read(&gz).map_err(|e| format!("cannot read {}: {e}", gz.display()))?;
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(compressed.as_slice())
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot decompress {}: {e}", gz.display()))?;
-        (gz, bytes)
-    } else {
-        return Ok(None);
-    };
-    serde_json::from_slice::<serde_json::Value>(&bytes)
+/// The bytes of `path`, unchanged, after checking that they (decompressed, for a `.gz`) parse as
+/// JSON, so a truncated or corrupt download is caught here, not by the generator.
+fn read_checked(path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = model_files::decode(path, &bytes)?;
+    serde_json::from_str::<serde_json::Value>(&text)
         .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
-/// Removes model files of an earlier import that this import does not write. Anything else in
-/// the folder (hand-written patches, notes) is left alone.
+/// Removes model files of an earlier import that this import does not write, in either form
+/// (`x.json` or `x.json.gz`). Anything else in the folder (hand-written patches, notes) is left
+/// alone.
 fn remove_stale(dir: &Path, keep: &[String]) -> Result<(), String> {
     for entry in read_dir(dir)? {
         let file = entry.file_name().to_string_lossy().into_owned();
+        let plain = file.strip_suffix(".gz").unwrap_or(&file);
         let managed =
-            SERVICE_FILES.iter().any(|(name, _)| *name == file) || file.ends_with(OVERLAY_SUFFIX);
+            SERVICE_FILES.iter().any(|(name, _)| *name == plain) || plain.ends_with(OVERLAY_SUFFIX);
         if managed && !keep.contains(&file) {
             let path = entry.path();
             fs::remove_file(&path)
@@ -258,8 +300,15 @@ fn botocore_version(data_dir: &Path) -> String {
 }
 
 /// Rewrites the generated block of `models/README.md`: one row per service (rows of services
-/// not imported this time are kept) and the exact refresh command for all of them.
-fn update_readme(path: &Path, version: &str, imported: &[ImportedService]) -> Result<(), String> {
+/// not imported this time are kept) and the exact refresh command for all of them: `--all` when
+/// this import was `--all` and no other service is vendored, else every service by name. Returns
+/// the services kept from earlier rows that an `--all` import did not find.
+fn update_readme(
+    path: &Path,
+    version: &str,
+    imported: &[ImportedService],
+    all: bool,
+) -> Result<Vec<String>, String> {
     let text = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -310,6 +359,19 @@ fn update_readme(path: &Path, version: &str, imported: &[ImportedService]) -> Re
     }
 
     let services: Vec<&str> = rows.keys().map(String::as_str).collect();
+    let leftover: Vec<String> = if all {
+        rows.keys()
+            .filter(|name| !imported.iter().any(|s| &s.name == *name))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let selection = if all && leftover.is_empty() {
+        "--all".to_string()
+    } else {
+        services.join(" ")
+    };
     let mut block = String::new();
     block.push_str(&format!("\nImported from botocore {version}.\n\n"));
     block.push_str("| service | api version | files |\n| --- | --- | --- |\n");
@@ -324,13 +386,14 @@ fn update_readme(path: &Path, version: &str, imported: &[ImportedService]) -> Re
         "python3 -m zipfile -e /tmp/botocore/botocore-{version}-py3-none-any.whl /tmp/botocore/wheel\n"
     ));
     block.push_str(&format!(
-        "cargo xtask import-models /tmp/botocore/wheel/botocore/data {}\n",
-        services.join(" ")
+        "cargo xtask import-models /tmp/botocore/wheel/botocore/data {selection}\n"
     ));
     block.push_str("```\n");
 
+    block.push_str(&format!("\n{} services.\n", rows.len()));
     let new = format!("{}{README_BEGIN}{block}{}", &text[..begin], &text[end..]);
-    write(path, new.as_bytes())
+    write(path, new.as_bytes())?;
+    Ok(leftover)
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<fs::DirEntry>, String> {
@@ -345,4 +408,167 @@ fn create_dir(dir: &Path) -> Result<(), String> {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rboto_tests::scratch::ScratchDir;
+    use std::io::Write as _;
+
+    fn gzip(text: &str) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn put(path: &Path, bytes: &[u8]) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    /// A botocore-like tree: `<dir>/botocore/__init__.py` and `<dir>/botocore/data/`, with
+    /// `alpha` (two api versions, compressed model and rules, plain paginators and overlay),
+    /// `beta` (one version) and `docs` (a folder without any model).
+    fn fake_botocore(dir: &Path) -> PathBuf {
+        let data = dir.join("botocore/data");
+        put(
+            &dir.join("botocore/__init__.py"),
+            b"__version__ = '9.8.7'\n",
+        );
+        for name in ROOT_FILES {
+            put(&data.join(name), b"{\"root\": true}\n");
+        }
+        let old = data.join("alpha/2019-01-01");
+        put(&old.join("service-2.json.gz"), &gzip("{\"old\": 1}"));
+        let new = data.join("alpha/2021-06-30");
+        put(&new.join("service-2.json.gz"), &gzip("{\"new\": 2}"));
+        put(
+            &new.join("endpoint-rule-set-1.json.gz"),
+            &gzip("{\"rules\": 3}"),
+        );
+        put(&new.join("paginators-1.json"), b"{\"pagination\": {}}");
+        put(
+            &new.join("paginators-1.sdk-extras.json"),
+            b"{\"version\": 1.0}",
+        );
+        put(&new.join("examples-1.json"), b"{}");
+        let beta = data.join("beta/2020-02-02");
+        put(&beta.join("service-2.json"), b"{\"plain\": 4}");
+        put(&beta.join("endpoint-rule-set-1.json.gz"), &gzip("{}"));
+        put(&beta.join("waiters-2.json"), b"{\"waiters\": {}}");
+        fs::create_dir_all(data.join("docs/nothing")).unwrap();
+        data
+    }
+
+    #[test]
+    fn vendors_the_newest_version_byte_for_byte_as_shipped() {
+        let tmp = ScratchDir::new("rboto-import", "bytes", &[]).unwrap();
+        let data = fake_botocore(&tmp);
+        let models = tmp.join("models");
+        let imported = import(&data, &["alpha".to_string()], &models).unwrap();
+        assert_eq!(imported[0].api_version, "2021-06-30");
+        assert_eq!(
+            imported[0].files,
+            [
+                "endpoint-rule-set-1.json.gz",
+                "paginators-1.json",
+                "paginators-1.sdk-extras.json",
+                "service-2.json.gz"
+            ]
+        );
+        let src = data.join("alpha/2021-06-30");
+        for file in &imported[0].files {
+            assert_eq!(
+                fs::read(models.join("alpha").join(file)).unwrap(),
+                fs::read(src.join(file)).unwrap(),
+                "{file} differs from botocore's"
+            );
+        }
+        assert!(!models.join("alpha/examples-1.json").exists());
+        assert!(models.join("partitions.json").is_file());
+        // Readers see the compressed model as JSON text.
+        let text = model_files::read(&models.join("alpha"), "service-2.json").unwrap();
+        assert_eq!(text.as_deref(), Some("{\"new\": 2}"));
+    }
+
+    #[test]
+    fn reimport_removes_the_other_form_and_dropped_files_but_keeps_patches() {
+        let tmp = ScratchDir::new("rboto-import", "stale", &[]).unwrap();
+        let data = fake_botocore(&tmp);
+        let models = tmp.join("models");
+        // An import from before models stayed compressed, and a hand-written patch.
+        put(
+            &models.join("alpha/service-2.json"),
+            b"{\"decompressed\": 0}",
+        );
+        put(&models.join("alpha/waiters-2.json"), b"{}");
+        put(&models.join("alpha/notes.md"), b"mine");
+        import(&data, &["alpha".to_string()], &models).unwrap();
+        assert!(!models.join("alpha/service-2.json").exists());
+        assert!(!models.join("alpha/waiters-2.json").exists());
+        assert!(models.join("alpha/service-2.json.gz").is_file());
+        assert!(models.join("alpha/notes.md").is_file());
+    }
+
+    #[test]
+    fn all_finds_every_service_with_a_model() {
+        let tmp = ScratchDir::new("rboto-import", "all", &[]).unwrap();
+        let data = fake_botocore(&tmp);
+        assert_eq!(all_services(&data).unwrap(), ["alpha", "beta"]);
+    }
+
+    #[test]
+    fn bad_input_leaves_models_untouched() {
+        let tmp = ScratchDir::new("rboto-import", "bad", &[]).unwrap();
+        let data = fake_botocore(&tmp);
+        let models = tmp.join("models");
+        let err = import(&data, &["alpha".into(), "nope".into()], &models).unwrap_err();
+        assert!(err.contains("\"nope\""), "{err}");
+        put(
+            &data.join("beta/2020-02-02/endpoint-rule-set-1.json.gz"),
+            b"truncated",
+        );
+        let err = import(&data, &["beta".into()], &models).unwrap_err();
+        assert!(err.contains("endpoint-rule-set-1.json.gz"), "{err}");
+        assert!(!models.exists());
+    }
+
+    #[test]
+    fn readme_block_lists_services_and_the_refresh_command() {
+        let tmp = ScratchDir::new("rboto-import", "readme", &[]).unwrap();
+        let data = fake_botocore(&tmp);
+        let models = tmp.join("models");
+        let readme = models.join("README.md");
+        let services = all_services(&data).unwrap();
+        let imported = import(&data, &services[..1], &models).unwrap();
+        put(
+            &readme,
+            format!("intro\n{README_BEGIN}\n{README_END}\noutro\n").as_bytes(),
+        );
+        let version = botocore_version(&data);
+        assert_eq!(version, "9.8.7");
+        update_readme(&readme, &version, &imported, false).unwrap();
+        let text = fs::read_to_string(&readme).unwrap();
+        assert!(
+            text.starts_with("intro\n") && text.ends_with("outro\n"),
+            "{text}"
+        );
+        assert!(text.contains("import-models /tmp/botocore/wheel/botocore/data alpha\n"));
+        assert!(text.contains(
+            "| `alpha` | `2021-06-30` | `endpoint-rule-set-1.json.gz`, `paginators-1.json`, \
+             `paginators-1.sdk-extras.json`, `service-2.json.gz` |"
+        ));
+
+        let imported = import(&data, &services, &models).unwrap();
+        let leftover = update_readme(&readme, &version, &imported, true).unwrap();
+        assert!(leftover.is_empty());
+        let text = fs::read_to_string(&readme).unwrap();
+        assert!(text.contains("import-models /tmp/botocore/wheel/botocore/data --all\n"));
+        assert!(text.contains("| `beta` | `2020-02-02` |"));
+        assert!(text.contains("\n2 services.\n"));
+        // Deterministic: the same import writes the same block.
+        update_readme(&readme, &version, &imported, true).unwrap();
+        assert_eq!(fs::read_to_string(&readme).unwrap(), text);
+    }
 }

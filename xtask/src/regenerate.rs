@@ -2,6 +2,7 @@
 
 use crate::workspace_root;
 use rboto_codegen::{generate, Files, Model, ModelFiles, Settings};
+use rboto_tests::model_files;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,23 +13,17 @@ const END: &str = "# END SDK MEMBERS";
 const BEGIN_PROFILES: &str = "# BEGIN SDK PROFILES";
 const END_PROFILES: &str = "# END SDK PROFILES";
 
-fn read_opt(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
-}
-
-/// Loads `dir` (a `models/<service>` folder) as a model.
+/// Loads `dir` (a `models/<service>` folder, or a botocore api-version folder) as a model; each
+/// file may be plain or gzip-compressed (`service-2.json.gz`), as botocore ships it.
 pub fn load_model(dir: &Path, service_name: &str) -> Result<Model, String> {
-    let service = read_opt(&dir.join("service-2.json"))?
-        .ok_or_else(|| format!("{}: no service-2.json", dir.display()))?;
-    let service_extras = read_opt(&dir.join("service-2.sdk-extras.json"))?;
-    let paginators = read_opt(&dir.join("paginators-1.json"))?;
-    let paginators_extras = read_opt(&dir.join("paginators-1.sdk-extras.json"))?;
-    let waiters = read_opt(&dir.join("waiters-2.json"))?;
-    let endpoint_rules = read_opt(&dir.join("endpoint-rule-set-1.json"))?;
+    let read = |name: &str| model_files::read(dir, name);
+    let service = read("service-2.json")?
+        .ok_or_else(|| format!("{}: no service-2.json(.gz)", dir.display()))?;
+    let service_extras = read("service-2.sdk-extras.json")?;
+    let paginators = read("paginators-1.json")?;
+    let paginators_extras = read("paginators-1.sdk-extras.json")?;
+    let waiters = read("waiters-2.json")?;
+    let endpoint_rules = read("endpoint-rule-set-1.json")?;
     model_from_texts(
         service_name,
         &service,
@@ -67,7 +62,7 @@ fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
     let mut services: Vec<String> = fs::read_dir(&models)
         .map_err(|e| format!("{}: {e}", models.display()))?
         .filter_map(Result::ok)
-        .filter(|e| e.path().join("service-2.json").is_file())
+        .filter(|e| model_files::locate(&e.path(), "service-2.json").is_some())
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
     services.sort();

@@ -3,7 +3,7 @@
 //! generator change is proven on all 439 models, not just the 16 vendored ones.
 
 use crate::import_models::read_service;
-use crate::regenerate::model_from_texts;
+use crate::regenerate::load_model;
 use crate::workspace_root;
 use rboto_codegen::{generate, Settings};
 use std::fs;
@@ -109,23 +109,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn generate_one(data_dir: &Path, svc: &str, out: &Path, root: &Path) -> Result<(), String> {
-    let (info, files) = read_service(data_dir, svc)?;
-    let text = |name: &str| -> Result<Option<String>, String> {
-        files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| String::from_utf8(b.clone()).map_err(|e| format!("{name}: {e}")))
-            .transpose()
-    };
-    let model = model_from_texts(
-        svc,
-        &text("service-2.json")?.ok_or("no service-2.json")?,
-        text("service-2.sdk-extras.json")?.as_deref(),
-        text("paginators-1.json")?.as_deref(),
-        text("paginators-1.sdk-extras.json")?.as_deref(),
-        text("waiters-2.json")?.as_deref(),
-        text("endpoint-rule-set-1.json")?.as_deref(),
-    )?;
+    let (info, _) = read_service(data_dir, svc)?;
+    let model = load_model(&data_dir.join(svc).join(&info.api_version), svc)?;
     let settings = Settings {
         runtime_path: root.join("runtime").display().to_string(),
         model_label: format!("botocore {svc} {}", info.api_version),

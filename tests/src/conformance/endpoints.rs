@@ -39,7 +39,6 @@ use super::{paths, Summary};
 use crate::stub::StubConnector;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -211,17 +210,8 @@ fn discover(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 /// Reads `endpoint-rule-set-1.json`, or the gzip-compressed copy botocore's wheel ships.
 pub fn read_rule_set(dir: &Path) -> Result<String, String> {
-    let plain = dir.join("endpoint-rule-set-1.json");
-    if plain.is_file() {
-        return fs::read_to_string(&plain).map_err(|e| format!("{}: {e}", plain.display()));
-    }
-    let gz = dir.join("endpoint-rule-set-1.json.gz");
-    let bytes = fs::read(&gz).map_err(|e| format!("{}: {e}", gz.display()))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&bytes[..])
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{}: {e}", gz.display()))?;
-    Ok(text)
+    crate::model_files::read(dir, "endpoint-rule-set-1.json")?
+        .ok_or_else(|| format!("{}: no endpoint-rule-set-1.json(.gz)", dir.display()))
 }
 
 fn service_name(dir: &Path) -> String {
