@@ -36,7 +36,7 @@ static GET_OBJECT: Operation = Operation::new(
 static S3: Service = service(
     "s3",
     "S3",
-    include_str!("../../models/s3/endpoint-rule-set-1.json"),
+    include_str!("../../tests/data/endpoint-tests/s3/endpoint-rule-set-1.json"),
 );
 
 static GET_ITEM_INPUT: Shape = Shape::structure(
@@ -48,7 +48,7 @@ static GET_ITEM: Operation =
 static DYNAMODB: Service = service(
     "dynamodb",
     "DynamoDB",
-    include_str!("../../models/dynamodb/endpoint-rule-set-1.json"),
+    include_str!("../../tests/data/endpoint-tests/dynamodb/endpoint-rule-set-1.json"),
 );
 
 const fn service(name: &'static str, id: &'static str, rules: &'static str) -> Service {

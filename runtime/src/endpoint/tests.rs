@@ -1,8 +1,10 @@
 use super::*;
 use crate::schema::{prelude, Kind, Member, Operation, Protocol, Service, Shape, StaticParam};
 
-const S3_RULES: &str = include_str!("../../../models/s3/endpoint-rule-set-1.json");
-const DDB_RULES: &str = include_str!("../../../models/dynamodb/endpoint-rule-set-1.json");
+const S3_RULES: &str =
+    include_str!("../../../tests/data/endpoint-tests/s3/endpoint-rule-set-1.json");
+const DDB_RULES: &str =
+    include_str!("../../../tests/data/endpoint-tests/dynamodb/endpoint-rule-set-1.json");
 
 #[test]
 fn embedded_partitions_parse() {
