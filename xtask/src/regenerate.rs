@@ -1,4 +1,5 @@
-//! `cargo xtask regenerate [--check]`: models/ → sdk/, and the workspace members list.
+//! `cargo xtask regenerate [--check]`: models/ → sdk/, the workspace's member and default-member
+//! lists, and `SERVICES.md`.
 
 use crate::workspace_root;
 use rboto_codegen::{generate, Files, Model, ModelFiles, Settings};
@@ -7,11 +8,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 const BEGIN: &str = "# BEGIN SDK MEMBERS";
 const END: &str = "# END SDK MEMBERS";
-const BEGIN_PROFILES: &str = "# BEGIN SDK PROFILES";
-const END_PROFILES: &str = "# END SDK PROFILES";
+const BEGIN_DEFAULT: &str = "# BEGIN SDK DEFAULT MEMBERS";
+const END_DEFAULT: &str = "# END SDK DEFAULT MEMBERS";
+/// The generated list of services and their crates, linked from the README.
+const SERVICES_FILE: &str = "SERVICES.md";
 
 /// Loads `dir` (a `models/<service>` folder, or a botocore api-version folder) as a model; each
 /// file may be plain or gzip-compressed (`service-2.json.gz`), as botocore ships it.
@@ -66,49 +71,214 @@ fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
     services.sort();
+    let generated = generate_all(&models, &services)?;
     let mut out = BTreeMap::new();
-    for svc in &services {
-        let model = load_model(&models.join(svc), svc)?;
-        let settings = Settings {
-            model_label: format!("models/{svc}"),
-            ..Settings::default()
-        };
-        let files: Files = generate(&model, &settings).map_err(|e| e.to_string())?;
+    let mut listed = Vec::new();
+    for (svc, (model, files)) in services.iter().zip(generated) {
         for (path, text) in files {
             out.insert(root.join("sdk").join(svc).join(path), text);
         }
+        listed.push(ListedService::new(svc, &model));
     }
     out.extend(crate::fixtures::expected(root)?);
-    let mut members = String::from("\n");
-    let mut profiles = String::from("\n");
-    for (path, text) in &out {
+    let mut members = Vec::new();
+    for path in out.keys() {
         if !path.ends_with("Cargo.toml") {
             continue;
         }
         if let Some(dir) = path.parent().and_then(|d| d.strip_prefix(root).ok()) {
-            members.push_str(&format!("    \"{}\",\n", dir.display()));
-        }
-        if let Some(name) = package_name(text) {
-            profiles.push_str(&format!(
-                "[profile.dev.package.{name}]\nincremental = false\n"
-            ));
+            members.push(slash_path(dir));
         }
     }
-    members.push_str("    ");
     let cargo = root.join("Cargo.toml");
     let text = fs::read_to_string(&cargo).map_err(|e| format!("{}: {e}", cargo.display()))?;
-    let text = replace_between(&text, BEGIN, END, &members)?;
-    let text = replace_between(&text, BEGIN_PROFILES, END_PROFILES, &profiles)?;
+    let text = replace_between(&text, BEGIN, END, &toml_list(&members))?;
+    let defaults = default_generated_members(root, &text, &members)?;
+    let text = replace_between(&text, BEGIN_DEFAULT, END_DEFAULT, &toml_list(&defaults))?;
     out.insert(cargo, text);
+    out.insert(root.join(SERVICES_FILE), services_md(&listed));
     Ok(out)
 }
 
-/// The `name` of a generated crate's `[package]`.
-fn package_name(cargo_toml: &str) -> Option<&str> {
-    cargo_toml
+/// One service's model and generated files.
+type Generated = (Model, Files);
+
+/// Generates every service, on all cores: the models are independent, and the results come
+/// back in `services`' order, so the output does not depend on the thread count. The first
+/// failing service (in that order) is the error.
+fn generate_all(models: &Path, services: &[String]) -> Result<Vec<Generated>, String> {
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .min(services.len().max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<Generated, String>>>> =
+        services.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(svc) = services.get(i) else { break };
+                let result = load_model(&models.join(svc), svc).and_then(|model| {
+                    let settings = Settings {
+                        model_label: format!("models/{svc}"),
+                        ..Settings::default()
+                    };
+                    let files = generate(&model, &settings).map_err(|e| format!("{svc}: {e}"))?;
+                    Ok((model, files))
+                });
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| Err("a generator thread panicked".into()))
+        })
+        .collect()
+}
+
+/// `path` with `/` separators, as Cargo.toml and the docs spell it.
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The body of a marker block inside a TOML array: one quoted entry per line.
+fn toml_list(entries: &[String]) -> String {
+    let mut body = String::from("\n");
+    for entry in entries {
+        body.push_str(&format!("    \"{entry}\",\n"));
+    }
+    body.push_str("    ");
+    body
+}
+
+/// The generated crates (of `generated`, workspace-relative dirs) that a hand-written member
+/// depends on by path: the ones a bare `cargo test` must build, so they join `default-members`
+/// beside the hand-written crates. Every other generated crate is only type-checked, by CI's
+/// `cargo check --workspace`.
+fn default_generated_members(
+    root: &Path,
+    cargo: &str,
+    generated: &[String],
+) -> Result<Vec<String>, String> {
+    let Some(b) = cargo.find(BEGIN) else {
+        return Err(format!("Cargo.toml lacks the `{BEGIN}` marker"));
+    };
+    let members_start = cargo[..b].rfind("members = [").unwrap_or(0);
+    let hand_written: Vec<&str> = cargo[members_start..b]
         .lines()
-        .find_map(|l| l.strip_prefix("name = \""))
-        .and_then(|rest| rest.strip_suffix('"'))
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+        .collect();
+    let mut out = Vec::new();
+    for member in hand_written {
+        let manifest = root.join(member).join("Cargo.toml");
+        let text =
+            fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        for dep in path_dependencies(&text) {
+            let dir = normalize(&format!("{member}/{dep}"));
+            if generated.contains(&dir) && !out.contains(&dir) {
+                out.push(dir);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every `path = "…"` value of a manifest.
+fn path_dependencies(manifest: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in manifest.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("path = \"") {
+            rest = &rest[at + "path = \"".len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(&rest[..end]);
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// `a/b/../c` → `a/c`, `./a` → `a`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// One row of `SERVICES.md`.
+struct ListedService {
+    service: String,
+    name: String,
+    api_version: String,
+}
+
+impl ListedService {
+    fn new(service: &str, model: &Model) -> Self {
+        let meta = |key: &str| {
+            model.service["metadata"][key]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        ListedService {
+            service: service.to_string(),
+            name: meta("serviceFullName"),
+            api_version: meta("apiVersion"),
+        }
+    }
+}
+
+/// `SERVICES.md`: how to depend on each generated crate.
+fn services_md(services: &[ListedService]) -> String {
+    let mut out = String::from(
+        "<!-- @generated by `cargo xtask regenerate` from models/ — do not edit -->\n\
+         # Services\n\n\
+         Each service vendored in `models/` is a crate of this workspace: `rboto-<service>` in\n\
+         `sdk/<service>/`, where `<service>` is botocore's name for it (its folder in\n\
+         `models/`). To use one, depend on it and on the runtime, from a checkout by path or\n\
+         straight from the repository by git (Cargo finds each crate by name in the workspace):\n\n\
+         ```toml\n\
+         [dependencies]\n\
+         rboto = { path = \"../rboto/runtime\" }\n\
+         rboto-s3 = { path = \"../rboto/sdk/s3\" }\n\
+         # or: rboto-s3 = { git = \"<rboto repository url>\" }, likewise for rboto\n\
+         ```\n\n\
+         and call it as `rboto_s3::Client::new(&config)` (the crate name with `_` for `-`).\n\n",
+    );
+    out.push_str(&format!("{} services.\n\n", services.len()));
+    out.push_str(
+        "| service | crate | path | api version | name |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for s in services {
+        out.push_str(&format!(
+            "| `{}` | `{}` | [`sdk/{}`](sdk/{}) | `{}` | {} |\n",
+            s.service,
+            rboto_codegen::crate_name(&s.service),
+            s.service,
+            s.service,
+            s.api_version,
+            s.name.replace('|', "\\|"),
+        ));
+    }
+    out
 }
 
 /// `cargo` with the text between the `begin` and `end` marker comments replaced by `body`.
@@ -193,4 +363,41 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
 fn rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_dependencies_are_found_and_normalized() {
+        let manifest = "[dependencies]\nrboto.workspace = true\nrboto-s3 = { path = \"../sdk/s3\" }\n\
+                        [dev-dependencies]\nks = { path = \"generated/kitchen-sink\", version = \"1\" }\n";
+        let deps = path_dependencies(manifest);
+        assert_eq!(deps, ["../sdk/s3", "generated/kitchen-sink"]);
+        assert_eq!(normalize("tests/../sdk/s3"), "sdk/s3");
+        assert_eq!(
+            normalize("tests/./generated/kitchen-sink"),
+            "tests/generated/kitchen-sink"
+        );
+    }
+
+    #[test]
+    fn default_members_are_the_generated_crates_the_hand_written_ones_use() {
+        let root = workspace_root();
+        let cargo = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let generated = ["sdk/s3", "sdk/sso", "tests/generated/kitchen-sink"].map(String::from);
+        let defaults = default_generated_members(&root, &cargo, &generated).unwrap();
+        assert_eq!(defaults, ["sdk/s3", "tests/generated/kitchen-sink"]);
+    }
+
+    #[test]
+    fn marker_blocks_are_replaced_in_place() {
+        let text = "a = [\n    \"x\",\n    # B\n    \"old\",\n    # E\n]\n";
+        let out = replace_between(text, "# B", "# E", &toml_list(&["new".into()])).unwrap();
+        assert_eq!(
+            out,
+            "a = [\n    \"x\",\n    # B\n    \"new\",\n    # E\n]\n"
+        );
+    }
 }
