@@ -45,7 +45,14 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// What `pip install` puts into the venv. `.ci/run` reads this line (keep it on one line).
-pub const PIP_PACKAGES: &str = "moto==5.2.5 flask flask-cors botocore==1.44.5";
+///
+/// Besides moto, Flask and the pinned botocore, the few modules some moto services import on
+/// their first request (the rest of `moto[server]` — docker, cfn-lint, X-Ray — is not needed);
+/// without them those requests are HTTP 500 `ModuleNotFoundError`: `joserfc` (Cognito IdP, API
+/// Gateway, and CloudFormation, which imports API Gateway), `jsonpath-ng` (EventBridge
+/// PutEvents, Step Functions), `pyparsing` (Glue, CloudFormation), `openapi-spec-validator`
+/// (API Gateway v1 and v2), `graphql-core` (AppSync schemas).
+pub const PIP_PACKAGES: &str = "moto==5.2.5 flask flask-cors botocore==1.44.5 joserfc jsonpath-ng pyparsing openapi-spec-validator graphql-core";
 
 /// The header that selects moto's per-account state: each 12-digit account id has its own
 /// resources, so tests sharing one server can stay apart without [`MotoServer::reset`].
