@@ -282,7 +282,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
     }
 }
 
-/// Emits a string enum with an `Unknown(String)` catch-all.
+/// Emits a string enum: `rboto::__string_enum!` gives it an `Unknown(UnknownValue)` catch-all.
 pub fn string_enum(ir: &Ir<'_>, shape: &str) -> TokenStream {
     let json = ir.json(shape);
     let info = ir.info(shape);

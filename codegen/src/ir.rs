@@ -203,22 +203,18 @@ impl<'m> Ir<'m> {
                     .and_then(|r| r.str_at("shape"))
                     .map(str::to_string)
             };
-            if let Some(s) = shape_of("input") {
-                if input_uses[&s] == 1
-                    && !nested.contains(&s)
-                    && !outputs.contains(&s)
-                    && !exceptions.contains(&s)
-                {
-                    sole_input_of.insert(s, op_name.clone());
-                }
-            }
-            if let Some(s) = shape_of("output") {
-                if output_uses[&s] == 1
-                    && !nested.contains(&s)
-                    && !inputs.contains(&s)
-                    && !exceptions.contains(&s)
-                {
-                    sole_output_of.insert(s, op_name.clone());
+            for (key, uses, other_role, sole_of) in [
+                ("input", &input_uses, &outputs, &mut sole_input_of),
+                ("output", &output_uses, &inputs, &mut sole_output_of),
+            ] {
+                let sole = |s: &String| {
+                    uses[s] == 1
+                        && !nested.contains(s)
+                        && !other_role.contains(s)
+                        && !exceptions.contains(s)
+                };
+                if let Some(s) = shape_of(key).filter(sole) {
+                    sole_of.insert(s, op_name.clone());
                 }
             }
         }

@@ -129,8 +129,14 @@ pub(crate) struct ResponseInfo {
 impl ResponseInfo {
     /// boto3's `ResponseMetadata` of a successful response after `attempts` attempts.
     pub fn metadata(self, attempts: u32) -> ResponseMetadata {
+        let ResponseInfo {
+            status,
+            headers,
+            body_request_id,
+            ..
+        } = self;
         let header = |name: &str| {
-            self.headers
+            headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
@@ -138,11 +144,11 @@ impl ResponseInfo {
         ResponseMetadata {
             request_id: header("x-amzn-requestid")
                 .or_else(|| header("x-amz-request-id"))
-                .or(self.body_request_id.clone()),
+                .or(body_request_id),
             host_id: header("x-amz-id-2"),
-            http_status_code: self.status,
+            http_status_code: status,
             retry_attempts: attempts.saturating_sub(1),
-            http_headers: self.headers,
+            http_headers: headers,
         }
     }
 }
