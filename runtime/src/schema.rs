@@ -218,6 +218,18 @@ impl Shape {
     pub const fn scalar(name: &'static str, kind: Kind) -> Shape {
         Shape::of(name, kind)
     }
+    /// Adds shape flags; a member flag does not fit:
+    ///
+    /// ```
+    /// use rboto::__private::schema::{Kind, Shape, SHAPE_STREAMING};
+    /// static S: Shape = Shape::scalar("S", Kind::Blob).with(SHAPE_STREAMING);
+    /// assert!(S.has(SHAPE_STREAMING));
+    /// ```
+    ///
+    /// ```compile_fail
+    /// use rboto::__private::schema::{Kind, Shape, STREAMING};
+    /// static S: Shape = Shape::scalar("S", Kind::Blob).with(STREAMING);
+    /// ```
     pub const fn with(mut self, flags: ShapeFlags) -> Shape {
         self.flags = self.flags.union(flags);
         self

@@ -140,3 +140,28 @@ async fn an_input_built_on_its_own_is_sent_through_a_client_not_by_itself() {
     );
     assert_eq!(stub.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn every_page_of_a_paginator_carries_its_own_metadata() {
+    let stub = StubConnector::new();
+    for (id, body) in [
+        (
+            "page-1",
+            r#"{"TableNames":["a"],"LastEvaluatedTableName":"a"}"#,
+        ),
+        ("page-2", r#"{"TableNames":["b"]}"#),
+    ] {
+        stub.push(StubResponse::new(
+            200,
+            vec![("x-amzn-requestid".into(), id.into())],
+            body,
+        ));
+    }
+    let ddb = rboto_dynamodb::Client::new(&config(&stub));
+    let pages = ddb.list_tables().into_paginator().pages().await.unwrap();
+    let ids: Vec<Option<&str>> = pages
+        .iter()
+        .map(|p| p.response_metadata().request_id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("page-1"), Some("page-2")]);
+}

@@ -28,6 +28,11 @@ impl<T> std::fmt::Debug for Redacted<'_, T> {
 /// A string enum value this version of the SDK does not know (the payload of each generated
 /// enum's `Unknown` variant). Only the SDK creates one, from a response, so `Unknown` never holds
 /// a value the enum has a variant for.
+///
+/// ```compile_fail
+/// // Users cannot make one, so `Unknown` cannot stand for a known value.
+/// let _ = rboto::types::UnknownValue("private".to_string());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue(String);
 
