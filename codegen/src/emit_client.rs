@@ -51,7 +51,7 @@ impl Ir<'_> {
             impl Client {
                 /// Creates a client from shared configuration.
                 pub fn new(config: &rboto::Config) -> Self {
-                    Client { inner: rboto::ServiceClient::new(config, &super::schema::ops::SERVICE) }
+                    Client { inner: rboto::ServiceClient::new(config, super::schema::SERVICE.get()) }
                 }
                 /// The runtime client underneath.
                 pub fn service_client(&self) -> &rboto::ServiceClient {
@@ -86,11 +86,10 @@ impl Ir<'_> {
         let items = self.ops.iter().map(|op| {
             let input = self.input_path(op);
             let output = self.output_type(op);
-            let stat = ident(&op.static_name);
             let name = op.name.as_str();
-            quote!(#input => #output = super::schema::ops::#stat, #name;)
+            quote!(#input => #output, #name;)
         });
-        quote!(rboto::__operations!(super::error::Exception; #(#items)*);)
+        quote!(rboto::__operations!(super::error::Exception, super::schema::SERVICE; #(#items)*);)
     }
 
     /// `error.rs`: exception types, the `Exception` enum and the crate's `Error` alias.

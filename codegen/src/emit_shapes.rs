@@ -93,24 +93,23 @@ fn structure_named(
         let ty = ir.field_type(shape, f.member, f.target);
         let name = &f.field;
         let flag = f.sensitive.then(|| quote!([sensitive]));
-        let plain = matches!(
+        // Setters take `impl Into<T>` only where a conversion is what users write: text and enums
+        // from `&str`, blobs from bytes, timestamps from `SystemTime`, maps from arrays of pairs.
+        // A generic setter costs several times a plain one to compile, and a list, structure or
+        // number is passed as itself anyway.
+        let converts = matches!(
             shape_type(ir.json(f.target)),
-            "boolean"
-                | "byte"
-                | "short"
-                | "integer"
-                | "long"
-                | "float"
-                | "double"
-                | "bigInteger"
-                | "bigDecimal"
-        ) && !ir
+            "string" | "blob" | "timestamp" | "map"
+        );
+        let boxed = ir
             .boxed
             .contains(&(shape.to_string(), f.member.to_string()));
-        if plain {
-            quote!(#name = #ty #flag)
-        } else {
+        if boxed {
+            quote!(#name ~ #ty #flag)
+        } else if converts {
             quote!(#name: #ty #flag)
+        } else {
+            quote!(#name = #ty #flag)
         }
     });
     let (hidden_def, hidden) = match module {
@@ -129,33 +128,47 @@ fn structure_named(
     let needs_from =
         ir.all_conversions || module == Module::Output || info.is_some_and(|i| i.needs_from);
     let mut modes = Vec::new();
-    if matches!(module, Module::Input | Module::Types) {
+    // Setters build requests. A type only responses carry gets none (its fields are public, so
+    // a test can still make one with `Default` and assignments): they were a large share of a
+    // crate's compile time.
+    let output_only = !ir.all_conversions && info.is_some_and(|i| i.needs_from && !i.needs_into);
+    if module == Module::Input || (module == Module::Types && !output_only) {
         modes.push(quote!(set));
     }
-    // derive(Debug) is the cheapest to compile; a custom one only where it must differ: a
-    // sensitive member or shape, or a hidden field that is not part of the value.
+    // derive(Debug) is the cheapest to compile; a custom one only where a sensitive member or
+    // shape must be redacted.
     let any_sensitive = fs.iter().any(|f| f.sensitive);
-    let derive_debug = !json.bool_at("sensitive")
-        && !any_sensitive
-        && matches!(module, Module::Types | Module::Error);
+    let derive_debug = !json.bool_at("sensitive") && !any_sensitive;
     if json.bool_at("sensitive") {
         modes.push(quote!(debug_redacted));
     } else if !derive_debug {
         modes.push(quote!(debug));
     }
-    if needs_into {
-        modes.push(quote!(into));
+    let any_boxed = fs.iter().any(|f| {
+        ir.boxed
+            .contains(&(shape.to_string(), f.member.to_string()))
+    });
+    match (needs_into, any_boxed) {
+        (true, false) => modes.push(quote!(into)),
+        (true, true) => modes.push(quote!(into_boxed)),
+        _ => {}
     }
-    if needs_from {
-        modes.push(quote!(from));
+    match (needs_from, any_boxed) {
+        (true, false) => modes.push(quote!(from)),
+        (true, true) => modes.push(quote!(from_boxed)),
+        _ => {}
     }
     if module == Module::Output {
         modes.push(quote!(output));
     }
     let wire = if shape.is_empty() { rust_name } else { shape };
     let debug = derive_debug.then(|| quote!(Debug,));
+    // Inputs are requests being built (they hold the client that sends them): they are compared
+    // by their fields, and leaving out `PartialEq` kept EC2 under its compile-memory budget.
     let derives = if has_stream {
         quote!(#[derive(#debug Default)])
+    } else if module == Module::Input {
+        quote!(#[derive(Clone, #debug Default)])
     } else {
         quote!(#[derive(Clone, #debug Default, PartialEq)])
     };
@@ -196,23 +209,34 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
         let d = short_docs(f.json);
         quote!(#d #v(#ty),)
     });
+    let is_boxed = |f: &Field<'_>| {
+        ir.boxed
+            .contains(&(shape.to_string(), f.member.to_string()))
+    };
     let into_arms = fs
         .iter()
         .zip(&variant_names)
         .enumerate()
-        .map(|(i, (_, v))| {
+        .map(|(i, (f, v))| {
             let v = ident(v);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(Self::#v(v) => rv::union(#n, #i, rv::IntoValue::into_value(v)),)
+            let value = if is_boxed(f) { quote!(*v) } else { quote!(v) };
+            quote!(Self::#v(v) => rv::union(#n, #i, rv::IntoValue::into_value(#value)),)
         });
     let from_arms = fs
         .iter()
         .zip(&variant_names)
         .enumerate()
-        .map(|(i, (_, v))| {
+        .map(|(i, (f, v))| {
             let v = ident(v);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(Some((#i, v)) => Self::#v(rv::FromValue::from_value(v)?),)
+            let value = quote!(rv::FromValue::from_value(v)?);
+            let value = if is_boxed(f) {
+                quote!(Box::new(#value))
+            } else {
+                value
+            };
+            quote!(Some((#i, v)) => Self::#v(#value),)
         });
     let label = shape.to_string();
     let any_sensitive = json.bool_at("sensitive") || fs.iter().any(|f| f.sensitive);
@@ -302,7 +326,10 @@ pub fn string_enum(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .map(|v| ident(v))
         .collect();
     let docs = short_docs(json);
-    let entries = variants.iter().zip(&values).map(|(v, s)| quote!(#v = #s));
+    let entries = variants.iter().zip(&values).enumerate().map(|(i, (v, s))| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#i #v = #s)
+    });
     quote! {
         rboto::__string_enum!(#docs #name { #(#entries),* });
     }

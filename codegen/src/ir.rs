@@ -35,7 +35,6 @@ impl Module {
 #[derive(Debug, Clone)]
 pub struct ShapeInfo {
     pub rust_name: String,
-    pub static_name: String,
     pub module: Module,
     pub needs_into: bool,
     pub needs_from: bool,
@@ -53,7 +52,6 @@ pub struct OpInfo {
     pub static_name: String,
     /// The model's input shape, if any.
     pub input_shape: Option<String>,
-    pub output_shape: Option<String>,
     /// Rust name of the input type the client method returns (`<Operation>Input`).
     pub input_type: String,
     /// `Some(shape)` when the input type is synthesized as a copy of a shared shape's members.
@@ -239,8 +237,6 @@ impl<'m> Ir<'m> {
                 type_names[2 * nops + i].clone()
             }
         };
-        let mut statics: Vec<String> = order.iter().map(|s| naming::static_name(s)).collect();
-        naming::dedupe(&mut statics);
 
         let reach = |roots: &BTreeSet<String>| -> HashSet<String> {
             let mut seen: HashSet<String> = HashSet::new();
@@ -289,7 +285,6 @@ impl<'m> Ir<'m> {
                 name.clone(),
                 ShapeInfo {
                     rust_name: shape_type_name(i, name),
-                    static_name: statics[i].clone(),
                     module,
                     needs_into: all_conversions || into_set.contains(name),
                     needs_from: all_conversions || from_set.contains(name),
@@ -329,7 +324,6 @@ impl<'m> Ir<'m> {
                 fn_name: fn_names[i].clone(),
                 static_name: op_statics[i].clone(),
                 input_shape,
-                output_shape,
                 input_type,
                 synthesized_from,
                 output_type,
@@ -361,10 +355,6 @@ impl<'m> Ir<'m> {
 
     pub fn json(&self, shape: &str) -> &Value {
         &self.model.shapes().expect("checked in build")[shape]
-    }
-
-    pub fn error_index(&self, shape: &str) -> Option<usize> {
-        self.errors.iter().position(|e| e == shape)
     }
 }
 

@@ -139,6 +139,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
     let imp = imports("error");
     put("error.rs", ir.error_file(quote!(#imp #(#exceptions)*)))?;
 
+    files.insert("model.json".into(), ir.model_json());
     if let Some(rules) = &model.endpoint_rules {
         // Minified: the runtime parses it once per process, and S3's is 0.9 MB pretty-printed.
         let text = serde_json::to_string(rules)
@@ -151,6 +152,24 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
         format!("{}{toml}", header.replace("//", "#")),
     );
     Ok(files)
+}
+
+/// The operation the crate docs' example calls: the first `List…`, `Describe…` or `Get…`
+/// operation that needs no input members, as a first call to a service usually is.
+fn first_call<'a>(ir: &'a Ir<'_>) -> Option<&'a ir::OpInfo> {
+    let needs_nothing = |op: &ir::OpInfo| {
+        op.input_shape.as_ref().is_none_or(|s| {
+            ir.json(s)
+                .get("required")
+                .and_then(serde_json::Value::as_array)
+                .is_none_or(|r| r.is_empty())
+        })
+    };
+    ["List", "Describe", "Get"].iter().find_map(|prefix| {
+        ir.ops
+            .iter()
+            .find(|op| op.name.starts_with(prefix) && needs_nothing(op))
+    })
 }
 
 fn lib_file(ir: &Ir<'_>) -> TokenStream {
@@ -167,13 +186,20 @@ fn lib_file(ir: &Ir<'_>) -> TokenStream {
         .map(docs::to_markdown)
         .unwrap_or_default();
     let crate_ident = crate_name(&model.service_name).replace('-', "_");
+    let first_call = match first_call(ir) {
+        Some(op) => format!(
+            "let output = client.{}().send().await?;\nprintln!(\"{{output:?}}\");\n",
+            op.fn_name
+        ),
+        None => "# let _ = client;\n".to_string(),
+    };
     let intro = format!(
         "# {title}\n\nGenerated from botocore's `{}` model by rboto. \
          See the `rboto` crate for configuration.\n\n```no_run\n\
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let config = rboto::Config::load().await?;\n\
          let client = {crate_ident}::Client::new(&config);\n\
-         # let _ = client;\n# Ok(()) }}\n```\n\n{service_docs}",
+         {first_call}# Ok(()) }}\n```\n\n{service_docs}",
         model.service_name
     );
     let doc_lines = docs::doc_lines(&intro)
@@ -208,6 +234,7 @@ fn lib_file(ir: &Ir<'_>) -> TokenStream {
         pub mod output;
         #paginators
         #[rustfmt::skip]
+        #[doc(hidden)]
         pub mod schema;
         #[rustfmt::skip]
         pub mod types;

@@ -68,6 +68,7 @@ const fn service(name: &'static str, id: &'static str, rules: &'static str) -> S
         errors: &[],
         client_context_params: &[],
         endpoint_rules: rules,
+        operations: &[],
     }
 }
 

@@ -28,7 +28,8 @@ pub use presign::{Presign, PresignedRequest};
 pub trait OperationInput: IntoValue + Sized {
     type Output: crate::Output;
     type Error: ModeledError;
-    const OPERATION: &'static Operation;
+    /// The operation this input is for.
+    fn operation() -> &'static Operation;
     /// The client this input was created by (`client.op()`), if any.
     #[doc(hidden)]
     fn __client(&self) -> Option<&ServiceClient> {
@@ -132,7 +133,10 @@ impl ServiceClient {
 
     /// Sends `input` through this client and returns its typed output.
     pub fn send_input<I: OperationInput>(&self, input: I) -> ResponseFuture<I::Output, I::Error> {
-        ResponseFuture::new(I::OPERATION, self.start(I::OPERATION, input.into_value()))
+        ResponseFuture::new(
+            I::operation(),
+            self.start(I::operation(), input.into_value()),
+        )
     }
 
     /// The pipeline for one call, as a boxed future compiled once for every operation.
@@ -181,6 +185,13 @@ impl ServiceClient {
         input: Value,
     ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
         let svc = self.inner.service;
+        if std::ptr::eq(op, &crate::schema::MISSING_OPERATION) {
+            // Only a generated crate whose embedded model did not read gets here.
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "this service's embedded model could not be read, so it has no operations",
+            ));
+        }
         let config = &self.inner.config;
         let endpoint = endpoint::resolve(config, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;

@@ -204,7 +204,7 @@ impl Json {
                 for (k, v) in o {
                     if let Some(i) = members.iter().position(|m| m.name == k) {
                         if !v.is_null() {
-                            slots[i] = Some(v.to_value(members[i].target)?);
+                            slots[i] = Some(v.to_value(members[i].target())?);
                         }
                     }
                 }
@@ -212,12 +212,12 @@ impl Json {
             }
             (Kind::List(m), Json::Array(a)) => Value::List(
                 a.iter()
-                    .map(|v| v.to_value(m.target))
+                    .map(|v| v.to_value(m.target()))
                     .collect::<Result<_, _>>()?,
             ),
             (Kind::Map(_, v), Json::Object(o)) => Value::Map(
                 o.iter()
-                    .map(|(k, j)| j.to_value(v.target).map(|x| (k.clone(), x)))
+                    .map(|(k, j)| j.to_value(v.target()).map(|x| (k.clone(), x)))
                     .collect::<Result<_, _>>()?,
             ),
             (Kind::String, Json::String(s)) => Value::Str(s.clone()),
@@ -950,14 +950,14 @@ impl<'a> Node<'a> {
                     slots
                         .get(i)
                         .and_then(Option::as_ref)
-                        .map(|v| Node::typed(v, m.target))
+                        .map(|v| Node::typed(v, m.target()))
                 })
                 .unwrap_or(Node::Null),
             Node::Typed(Value::Map(entries), shape) => match shape.kind {
                 Kind::Map(_, vm) => entries
                     .iter()
                     .find(|(k, _)| k == name)
-                    .map(|(_, v)| Node::typed(v, vm.target))
+                    .map(|(_, v)| Node::typed(v, vm.target()))
                     .unwrap_or(Node::Null),
                 _ => Node::Null,
             },
@@ -978,7 +978,7 @@ impl<'a> Node<'a> {
         match self {
             Node::Typed(Value::List(items), shape) => {
                 let target = match shape.kind {
-                    Kind::List(m) => m.target,
+                    Kind::List(m) => m.target(),
                     _ => &crate::schema::prelude::DOCUMENT,
                 };
                 Some(items.iter().map(|v| Node::typed(v, target)).collect())
@@ -1010,14 +1010,14 @@ impl<'a> Node<'a> {
                     .members()
                     .iter()
                     .zip(slots)
-                    .filter_map(|(m, v)| v.as_ref().map(|v| Node::typed(v, m.target)))
+                    .filter_map(|(m, v)| v.as_ref().map(|v| Node::typed(v, m.target())))
                     .collect(),
             ),
             Node::Typed(Value::Map(entries), shape) => match shape.kind {
                 Kind::Map(_, vm) => Some(
                     entries
                         .iter()
-                        .map(|(_, v)| Node::typed(v, vm.target))
+                        .map(|(_, v)| Node::typed(v, vm.target()))
                         .collect(),
                 ),
                 _ => None,
@@ -1108,7 +1108,7 @@ impl<'a> Node<'a> {
                 ),
                 Value::Map(entries) => {
                     let target = match shape.kind {
-                        Kind::Map(_, vm) => vm.target,
+                        Kind::Map(_, vm) => vm.target(),
                         _ => &crate::schema::prelude::DOCUMENT,
                     };
                     Json::Object(
@@ -1124,8 +1124,9 @@ impl<'a> Node<'a> {
                         .iter()
                         .zip(slots)
                         .filter_map(|(m, v)| {
-                            v.as_ref()
-                                .map(|v| (m.name.to_string(), Node::typed(v, m.target).into_json()))
+                            v.as_ref().map(|v| {
+                                (m.name.to_string(), Node::typed(v, m.target()).into_json())
+                            })
                         })
                         .collect(),
                 ),

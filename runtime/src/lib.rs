@@ -24,6 +24,7 @@ pub mod error;
 pub mod eventstream;
 pub mod http;
 pub mod jmespath;
+pub mod model;
 pub mod paginator;
 mod pipeline;
 pub mod profile;

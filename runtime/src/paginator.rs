@@ -100,7 +100,7 @@ impl<I: OperationInput + Clone> Paginator<I> {
         Paginator {
             client: Some(client),
             input,
-            state: State::new(spec, I::OPERATION),
+            state: State::new(spec, I::operation()),
         }
     }
 
@@ -110,7 +110,7 @@ impl<I: OperationInput + Clone> Paginator<I> {
         Paginator {
             client: input.__client().cloned(),
             input,
-            state: State::new(spec, I::OPERATION),
+            state: State::new(spec, I::operation()),
         }
     }
 
@@ -260,7 +260,7 @@ fn slot(shape: &'static Shape, name: &str) -> Option<(usize, &'static Shape)> {
         .members()
         .iter()
         .position(|m| m.name == name)
-        .map(|i| (i, shape.members()[i].target))
+        .map(|i| (i, shape.members()[i].target()))
 }
 
 fn set_member(
@@ -472,6 +472,7 @@ mod tests {
         errors: &[],
         client_context_params: &[],
         endpoint_rules: "",
+        operations: &[],
     };
     static SPEC: PaginatorSpec =
         PaginatorSpec::new(&["NextToken"], &["NextToken"], &["Things"]).limit("Limit");
@@ -508,7 +509,9 @@ mod tests {
     impl OperationInput for Input {
         type Output = Output;
         type Error = RawModeled;
-        const OPERATION: &'static Operation = &OP;
+        fn operation() -> &'static Operation {
+            &OP
+        }
     }
 
     /// A one-thread HTTP server answering JSON bodies in turn, recording request bodies.

@@ -263,12 +263,38 @@ impl Shape {
     }
 }
 
+/// Where a member's shape is: a `static` (hand-written schemas, the prelude) or a cell of a
+/// schema the runtime built from a model, filled once every shape of the model exists (which is
+/// how a recursive shape refers to itself).
+#[derive(Clone, Copy)]
+pub enum ShapeRef {
+    Static(&'static Shape),
+    Built(&'static std::sync::OnceLock<Shape>),
+}
+
+impl ShapeRef {
+    pub fn get(self) -> &'static Shape {
+        match self {
+            ShapeRef::Static(shape) => shape,
+            // Every cell is filled before the built schema is handed out.
+            ShapeRef::Built(cell) => cell.get().unwrap_or(&prelude::UNIT),
+        }
+    }
+}
+
+impl std::fmt::Debug for ShapeRef {
+    // The shape's name only: shapes can be recursive.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.get().name)
+    }
+}
+
 /// A structure, union, list or map member.
 #[derive(Debug)]
 pub struct Member {
     /// The member name in the model.
     pub name: &'static str,
-    pub target: &'static Shape,
+    pub shape: ShapeRef,
     pub location: Location,
     /// `locationName`: header, query key, URI label, or wire element/field name.
     pub location_name: Option<&'static str>,
@@ -285,7 +311,7 @@ impl Member {
     pub const fn new(name: &'static str, target: &'static Shape) -> Member {
         Member {
             name,
-            target,
+            shape: ShapeRef::Static(target),
             location: Location::Body,
             location_name: None,
             query_name: None,
@@ -337,6 +363,10 @@ impl Member {
         self.flags.contains(flag)
     }
     /// The name on the wire: `locationName` if set, else the member name.
+    /// The member's shape.
+    pub fn target(&self) -> &'static Shape {
+        self.shape.get()
+    }
     pub fn wire_name(&self) -> &'static str {
         match self.location_name {
             Some(n) => n,
@@ -347,17 +377,17 @@ impl Member {
     pub fn timestamp_format(&self) -> Option<TimestampFormat> {
         match self.timestamp_format {
             Some(f) => Some(f),
-            None => self.target.timestamp_format,
+            None => self.target().timestamp_format,
         }
     }
     /// A streaming payload: botocore marks either the member or its target `streaming`.
     pub fn is_streaming(&self) -> bool {
-        self.has(STREAMING) || self.target.has(SHAPE_STREAMING)
+        self.has(STREAMING) || self.target().has(SHAPE_STREAMING)
     }
 
     /// Sensitive on the member or on its target.
     pub fn is_sensitive(&self) -> bool {
-        self.has(SENSITIVE) || self.target.has(SHAPE_SENSITIVE)
+        self.has(SENSITIVE) || self.target().has(SHAPE_SENSITIVE)
     }
 }
 
@@ -525,6 +555,78 @@ pub struct Service {
     /// The service's `endpoint-rule-set-1.json`, evaluated by [`crate::endpoint`]; empty when
     /// the model has none.
     pub endpoint_rules: &'static str,
+    /// The operations, sorted by name.
+    pub operations: &'static [Operation],
+}
+
+impl Service {
+    /// The operation `name`.
+    pub fn operation(&self, name: &str) -> Option<&'static Operation> {
+        let i = self
+            .operations
+            .binary_search_by(|op| op.name.cmp(name))
+            .ok()?;
+        self.operations.get(i)
+    }
+}
+
+/// A generated crate's service: its model (botocore's JSON without documentation), read into a
+/// [`Service`] the first time a client is made. Reading at run time instead of compiling the
+/// schema as Rust `static`s is what keeps a large service crate cheap to build.
+pub struct LazyService {
+    name: &'static str,
+    model: &'static str,
+    rules: &'static str,
+    built: std::sync::OnceLock<&'static Service>,
+}
+
+/// What a service whose embedded model cannot be read stands for: no operations, so every call
+/// fails with an error that says so. Generated models are checked to read by the test suite.
+static UNREADABLE: Service = Service {
+    name: "",
+    service_id: "",
+    api_version: "",
+    endpoint_prefix: "",
+    signing_name: "",
+    protocol: Protocol::Json,
+    protocols: &[],
+    json_version: None,
+    target_prefix: None,
+    xml_namespace: None,
+    query_compatible: false,
+    signature_version: "v4",
+    errors: &[],
+    client_context_params: &[],
+    endpoint_rules: "",
+    operations: &[],
+};
+
+/// The operation an input names when its service has no such operation (a model that could not
+/// be read): sending it fails before anything goes on the wire.
+pub static MISSING_OPERATION: Operation =
+    Operation::new("", "POST", "/", &prelude::UNIT, &prelude::UNIT);
+
+impl LazyService {
+    pub const fn new(name: &'static str, model: &'static str, rules: &'static str) -> Self {
+        LazyService {
+            name,
+            model,
+            rules,
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The service, read from its model on first use.
+    pub fn get(&self) -> &'static Service {
+        self.built.get_or_init(|| {
+            crate::model::build(self.name, self.model, self.rules).unwrap_or(&UNREADABLE)
+        })
+    }
+
+    /// The operation `name` (generated inputs name theirs).
+    pub fn operation(&self, name: &str) -> &'static Operation {
+        self.get().operation(name).unwrap_or(&MISSING_OPERATION)
+    }
 }
 
 /// Shared statics for scalar shapes without traits of their own, and for operations without

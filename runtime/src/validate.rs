@@ -25,7 +25,7 @@ fn walk(shape: &'static Shape, value: &Value, path: &str, out: &mut Vec<String>,
                         out.push(format!("missing required parameter {path}.{}", m.name))
                     }
                     None => {}
-                    Some(v) => walk(m.target, v, &format!("{path}.{}", m.name), out, depth + 1),
+                    Some(v) => walk(m.target(), v, &format!("{path}.{}", m.name), out, depth + 1),
                 }
             }
         }
@@ -39,18 +39,24 @@ fn walk(shape: &'static Shape, value: &Value, path: &str, out: &mut Vec<String>,
             }
             for i in set {
                 if let (Some(m), Some(Some(v))) = (members.get(i), values.get(i)) {
-                    walk(m.target, v, &format!("{path}.{}", m.name), out, depth + 1);
+                    walk(m.target(), v, &format!("{path}.{}", m.name), out, depth + 1);
                 }
             }
         }
         (Kind::List(member), Value::List(items)) => {
             for (i, v) in items.iter().enumerate() {
-                walk(member.target, v, &format!("{path}[{i}]"), out, depth + 1);
+                walk(member.target(), v, &format!("{path}[{i}]"), out, depth + 1);
             }
         }
         (Kind::Map(_, member), Value::Map(entries)) => {
             for (k, v) in entries {
-                walk(member.target, v, &format!("{path}[{k:?}]"), out, depth + 1);
+                walk(
+                    member.target(),
+                    v,
+                    &format!("{path}[{k:?}]"),
+                    out,
+                    depth + 1,
+                );
             }
         }
         _ => {}

@@ -5,7 +5,7 @@
 //! what lets each protocol be written once. Structures are positional: member `i` of the schema is
 //! `Value::Struct(v)[i]`, so lookups are by index, never by name.
 
-use crate::types::{Blob, Body, DateTime, Document};
+use crate::types::{Blob, Body, DateTime, Document, UnknownValue};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -86,6 +86,11 @@ pub fn opt<T: IntoValue>(v: Option<T>) -> Option<Value> {
     v.map(IntoValue::into_value)
 }
 
+/// [`opt`] for a boxed (recursive) member.
+pub fn opt_boxed<T: IntoValue>(v: Option<Box<T>>) -> Option<Value> {
+    v.map(|b| (*b).into_value())
+}
+
 /// Positional structure members being moved into typed fields.
 pub struct Members {
     values: std::vec::IntoIter<Option<Value>>,
@@ -143,6 +148,11 @@ impl Members {
     }
 
     /// The set member of a union: its index and value.
+    /// [`Members::next`] for a boxed (recursive) member.
+    pub fn next_boxed<T: FromValue>(&mut self) -> Option<Box<T>> {
+        self.next().map(Box::new)
+    }
+
     pub fn take_union(self) -> Option<(usize, Value)> {
         self.values.enumerate().find_map(|(i, v)| v.map(|v| (i, v)))
     }
@@ -337,21 +347,61 @@ impl<T: FromValue> FromValue for HashMap<String, T> {
     }
 }
 
-impl<T: IntoValue> IntoValue for Box<T> {
+// String enums convert through their wire value. (These blanket impls are why boxed members
+// convert through `opt_boxed`/`next_boxed` rather than impls for `Box<T>`: two per enum were a
+// measurable share of a service crate's compile time and memory.)
+impl<E: StringEnum> IntoValue for E {
     fn into_value(self) -> Value {
-        (*self).into_value()
+        Value::Str(enum_as_str(&self).to_owned())
     }
 }
-impl<T: FromValue> FromValue for Box<T> {
+impl<E: StringEnum> FromValue for E {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        T::from_value(value).map(Box::new)
+        String::from_value(value).map(enum_from_wire)
     }
 }
 
-/// Generated string enums implement this; `IntoValue`/`FromValue` follow from it.
+/// Generated string enums implement this: a variant is an index into `VALUES` (its wire value)
+/// and `NAMES` (its Rust name), or an [`UnknownValue`]. The enums' `as_str`, `Clone`, `Debug`,
+/// comparisons and parsing are written once, below, in terms of it.
 pub trait StringEnum: Sized {
-    fn as_str(&self) -> &str;
-    fn from_wire(s: String) -> Self;
+    const VALUES: &'static [&'static str];
+    const NAMES: &'static [&'static str];
+    fn index(&self) -> Result<usize, &UnknownValue>;
+    fn from_index(index: usize) -> Self;
+    fn unknown(value: UnknownValue) -> Self;
+}
+
+/// A string enum's wire value.
+pub fn enum_as_str<E: StringEnum>(e: &E) -> &str {
+    match e.index() {
+        Ok(i) => E::VALUES.get(i).copied().unwrap_or_default(),
+        Err(unknown) => unknown.as_str(),
+    }
+}
+
+/// Parses a wire value: its variant, or `Unknown`.
+pub fn enum_from_wire<E: StringEnum>(s: String) -> E {
+    match E::VALUES.iter().position(|v| *v == s) {
+        Some(i) => E::from_index(i),
+        None => E::unknown(UnknownValue::new(s)),
+    }
+}
+
+/// A string enum's `Clone`.
+pub fn enum_clone<E: StringEnum>(e: &E) -> E {
+    match e.index() {
+        Ok(i) => E::from_index(i),
+        Err(unknown) => E::unknown(unknown.clone()),
+    }
+}
+
+/// A string enum's `Debug`: the variant's name, as derived `Debug` prints it.
+pub fn enum_debug<E: StringEnum>(e: &E, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match e.index() {
+        Ok(i) => f.write_str(E::NAMES.get(i).copied().unwrap_or_default()),
+        Err(unknown) => f.debug_tuple("Unknown").field(unknown).finish(),
+    }
 }
 
 /// Generated int enums implement this.
@@ -365,27 +415,47 @@ pub trait IntEnum: Sized {
 #[macro_export]
 macro_rules! enum_value {
     (str $t:ty) => {
-        impl $crate::__private::IntoValue for $t {
-            fn into_value(self) -> $crate::Value {
-                $crate::Value::Str($crate::__private::StringEnum::as_str(&self).to_owned())
+        impl $t {
+            /// Every value the model lists.
+            pub const VALUES: &'static [&'static str] =
+                <$t as $crate::__private::StringEnum>::VALUES;
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                $crate::__private::enum_as_str(self)
             }
         }
-        impl $crate::__private::FromValue for $t {
-            fn from_value(
-                v: $crate::Value,
-            ) -> ::std::result::Result<Self, $crate::__private::ConvertError> {
-                <::std::string::String as $crate::__private::FromValue>::from_value(v)
-                    .map(<$t as $crate::__private::StringEnum>::from_wire)
+        impl ::core::clone::Clone for $t {
+            fn clone(&self) -> Self {
+                $crate::__private::enum_clone(self)
+            }
+        }
+        impl ::core::fmt::Debug for $t {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::enum_debug(self, f)
+            }
+        }
+        // Compared and hashed by wire value: the same relation as derived impls, since
+        // `Unknown` never holds a value that has a variant. No `Ord`: an order of wire values
+        // means nothing, and each impl per enum cost measurable compile memory.
+        impl ::core::cmp::PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        impl ::core::cmp::Eq for $t {}
+        impl ::core::hash::Hash for $t {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
             }
         }
         impl ::std::convert::From<&str> for $t {
             fn from(s: &str) -> Self {
-                <$t as $crate::__private::StringEnum>::from_wire(s.to_owned())
+                $crate::__private::enum_from_wire(s.to_owned())
             }
         }
         impl ::std::fmt::Display for $t {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($crate::__private::StringEnum::as_str(self))
+                f.write_str(self.as_str())
             }
         }
     };

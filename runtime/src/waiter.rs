@@ -337,7 +337,7 @@ impl<I: OperationInput + Clone> Waiter<I> {
             delay,
             max_attempts,
         } = self;
-        let op = I::OPERATION;
+        let op = I::operation();
         let Some(client) = client else {
             let error = unbound(op);
             return Err(WaiterError {

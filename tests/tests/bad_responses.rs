@@ -1272,8 +1272,6 @@ fn error_parts(s: &Sample, body: &[u8]) -> bool {
 }
 
 fn corpus() -> Vec<Sample> {
-    use rboto_cloudwatch::schema::ops as cw;
-    use rboto_dynamodb::schema::ops as ddb;
     let json = vec![("content-type", AMZ_JSON)];
     let xml = vec![("content-type", "text/xml")];
     let cbor_h = vec![
@@ -1284,8 +1282,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "json DynamoDB DescribeTable",
             protocol: Protocol::Json,
-            service: &ddb::SERVICE,
-            op: &ddb::DESCRIBE_TABLE,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("DescribeTable"),
             headers: json.clone(),
             body: DDB_DESCRIBE_TABLE.into(),
             typed: typed::<rboto_dynamodb::output::DescribeTableOutput>,
@@ -1293,8 +1291,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "json DynamoDB Query",
             protocol: Protocol::Json,
-            service: &ddb::SERVICE,
-            op: &ddb::QUERY,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("Query"),
             headers: json.clone(),
             body: DDB_QUERY.into(),
             typed: typed::<rboto_dynamodb::output::QueryOutput>,
@@ -1302,8 +1300,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "json DynamoDB error",
             protocol: Protocol::Json,
-            service: &ddb::SERVICE,
-            op: &ddb::LIST_TABLES,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("ListTables"),
             headers: json.clone(),
             body: DDB_ERROR.into(),
             typed: typed::<rboto_dynamodb::output::ListTablesOutput>,
@@ -1311,8 +1309,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "query SQS ReceiveMessage",
             protocol: Protocol::Query,
-            service: &rboto_sqs::schema::ops::SERVICE,
-            op: &rboto_sqs::schema::ops::RECEIVE_MESSAGE,
+            service: rboto_sqs::schema::SERVICE.get(),
+            op: rboto_sqs::schema::SERVICE.operation("ReceiveMessage"),
             headers: xml.clone(),
             body: SQS_RECEIVE.into(),
             typed: typed::<rboto_sqs::output::ReceiveMessageOutput>,
@@ -1320,8 +1318,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "query SQS GetQueueUrl",
             protocol: Protocol::Query,
-            service: &rboto_sqs::schema::ops::SERVICE,
-            op: &rboto_sqs::schema::ops::GET_QUEUE_URL,
+            service: rboto_sqs::schema::SERVICE.get(),
+            op: rboto_sqs::schema::SERVICE.operation("GetQueueUrl"),
             headers: xml.clone(),
             body: SQS_GET_QUEUE_URL.into(),
             typed: typed::<rboto_sqs::output::GetQueueUrlOutput>,
@@ -1329,8 +1327,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "query STS AssumeRole",
             protocol: Protocol::Query,
-            service: &rboto_sts::schema::ops::SERVICE,
-            op: &rboto_sts::schema::ops::ASSUME_ROLE,
+            service: rboto_sts::schema::SERVICE.get(),
+            op: rboto_sts::schema::SERVICE.operation("AssumeRole"),
             headers: xml.clone(),
             body: STS_ASSUME_ROLE.into(),
             typed: typed::<rboto_sts::output::AssumeRoleOutput>,
@@ -1338,8 +1336,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "query error",
             protocol: Protocol::Query,
-            service: &rboto_sqs::schema::ops::SERVICE,
-            op: &rboto_sqs::schema::ops::GET_QUEUE_URL,
+            service: rboto_sqs::schema::SERVICE.get(),
+            op: rboto_sqs::schema::SERVICE.operation("GetQueueUrl"),
             headers: xml.clone(),
             body: QUERY_ERROR.into(),
             typed: typed::<rboto_sqs::output::GetQueueUrlOutput>,
@@ -1347,8 +1345,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "ec2 DescribeInstances",
             protocol: Protocol::Ec2,
-            service: &rboto_ec2::schema::ops::SERVICE,
-            op: &rboto_ec2::schema::ops::DESCRIBE_INSTANCES,
+            service: rboto_ec2::schema::SERVICE.get(),
+            op: rboto_ec2::schema::SERVICE.operation("DescribeInstances"),
             headers: xml.clone(),
             body: EC2_DESCRIBE_INSTANCES.into(),
             typed: typed::<rboto_ec2::output::DescribeInstancesOutput>,
@@ -1356,8 +1354,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "ec2 error",
             protocol: Protocol::Ec2,
-            service: &rboto_ec2::schema::ops::SERVICE,
-            op: &rboto_ec2::schema::ops::DESCRIBE_INSTANCES,
+            service: rboto_ec2::schema::SERVICE.get(),
+            op: rboto_ec2::schema::SERVICE.operation("DescribeInstances"),
             headers: xml.clone(),
             body: EC2_ERROR.into(),
             typed: typed::<rboto_ec2::output::DescribeInstancesOutput>,
@@ -1365,8 +1363,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "rest-xml S3 ListObjectsV2",
             protocol: Protocol::RestXml,
-            service: &rboto_s3::schema::ops::SERVICE,
-            op: &rboto_s3::schema::ops::LIST_OBJECTS_V2,
+            service: rboto_s3::schema::SERVICE.get(),
+            op: rboto_s3::schema::SERVICE.operation("ListObjectsV2"),
             headers: vec![
                 ("content-type", "application/xml"),
                 ("x-amz-request-charged", "requester"),
@@ -1377,8 +1375,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "rest-xml S3 error",
             protocol: Protocol::RestXml,
-            service: &rboto_s3::schema::ops::SERVICE,
-            op: &rboto_s3::schema::ops::LIST_OBJECTS_V2,
+            service: rboto_s3::schema::SERVICE.get(),
+            op: rboto_s3::schema::SERVICE.operation("ListObjectsV2"),
             headers: vec![("content-type", "application/xml")],
             body: S3_NO_SUCH_BUCKET.into(),
             typed: typed::<rboto_s3::output::ListObjectsV2Output>,
@@ -1386,8 +1384,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "rest-xml Route53 ListHostedZones",
             protocol: Protocol::RestXml,
-            service: &rboto_route53::schema::ops::SERVICE,
-            op: &rboto_route53::schema::ops::LIST_HOSTED_ZONES,
+            service: rboto_route53::schema::SERVICE.get(),
+            op: rboto_route53::schema::SERVICE.operation("ListHostedZones"),
             headers: vec![("content-type", "text/xml")],
             body: R53_LIST_ZONES.into(),
             typed: typed::<rboto_route53::output::ListHostedZonesOutput>,
@@ -1395,8 +1393,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "rest-json Lambda ListFunctions",
             protocol: Protocol::RestJson,
-            service: &rboto_lambda::schema::ops::SERVICE,
-            op: &rboto_lambda::schema::ops::LIST_FUNCTIONS,
+            service: rboto_lambda::schema::SERVICE.get(),
+            op: rboto_lambda::schema::SERVICE.operation("ListFunctions"),
             headers: vec![("content-type", "application/json")],
             body: LAMBDA_LIST_FUNCTIONS.into(),
             typed: typed::<rboto_lambda::output::ListFunctionsOutput>,
@@ -1404,8 +1402,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "rest-json Lambda error",
             protocol: Protocol::RestJson,
-            service: &rboto_lambda::schema::ops::SERVICE,
-            op: &rboto_lambda::schema::ops::LIST_FUNCTIONS,
+            service: rboto_lambda::schema::SERVICE.get(),
+            op: rboto_lambda::schema::SERVICE.operation("ListFunctions"),
             headers: vec![
                 ("content-type", "application/json"),
                 ("x-amzn-errortype", "ResourceNotFoundException:http://x/"),
@@ -1416,8 +1414,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "cbor CloudWatch ListMetrics",
             protocol: Protocol::SmithyRpcV2Cbor,
-            service: &cw::SERVICE,
-            op: &cw::LIST_METRICS,
+            service: rboto_cloudwatch::schema::SERVICE.get(),
+            op: rboto_cloudwatch::schema::SERVICE.operation("ListMetrics"),
             headers: cbor_h.clone(),
             body: list_metrics_cbor(),
             typed: typed::<rboto_cloudwatch::output::ListMetricsOutput>,
@@ -1425,8 +1423,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "cbor CloudWatch GetMetricStatistics",
             protocol: Protocol::SmithyRpcV2Cbor,
-            service: &cw::SERVICE,
-            op: &cw::GET_METRIC_STATISTICS,
+            service: rboto_cloudwatch::schema::SERVICE.get(),
+            op: rboto_cloudwatch::schema::SERVICE.operation("GetMetricStatistics"),
             headers: cbor_h.clone(),
             body: get_metric_statistics_cbor(),
             typed: typed::<rboto_cloudwatch::output::GetMetricStatisticsOutput>,
@@ -1434,8 +1432,8 @@ fn corpus() -> Vec<Sample> {
         Sample {
             label: "cbor CloudWatch error",
             protocol: Protocol::SmithyRpcV2Cbor,
-            service: &cw::SERVICE,
-            op: &cw::LIST_METRICS,
+            service: rboto_cloudwatch::schema::SERVICE.get(),
+            op: rboto_cloudwatch::schema::SERVICE.operation("ListMetrics"),
             headers: cbor_h,
             body: cbor(&C::Map(vec![
                 (
@@ -1513,7 +1511,6 @@ fn every_prefix_and_mutation_of_real_bodies_parses_without_panicking() {
 #[test]
 fn modeled_exception_members_with_wrong_types_do_not_panic() {
     // Each protocol's error-shape parser on bodies whose members have the wrong types.
-    use rboto_dynamodb::schema::ops as ddb;
     type Case = (
         Protocol,
         &'static Service,
@@ -1523,26 +1520,26 @@ fn modeled_exception_members_with_wrong_types_do_not_panic() {
     let cases: Vec<Case> = vec![
         (
             Protocol::Json,
-            &ddb::SERVICE,
+            rboto_dynamodb::schema::SERVICE.get(),
             vec![("content-type", AMZ_JSON)],
             br#"{"__type":"ResourceNotFoundException","message":{"deep":[1e999]}}"#.to_vec(),
         ),
         (
             Protocol::RestXml,
-            &rboto_s3::schema::ops::SERVICE,
+            rboto_s3::schema::SERVICE.get(),
             vec![("content-type", "application/xml")],
             b"<Error><Code>NoSuchKey</Code><Message><b>bold</b></Message><Key>1</Key></Error>"
                 .to_vec(),
         ),
         (
             Protocol::Query,
-            &rboto_sqs::schema::ops::SERVICE,
+            rboto_sqs::schema::SERVICE.get(),
             vec![("content-type", "text/xml")],
             b"<ErrorResponse><Error><Code><x/></Code></Error></ErrorResponse>".to_vec(),
         ),
         (
             Protocol::SmithyRpcV2Cbor,
-            &rboto_cloudwatch::schema::ops::SERVICE,
+            rboto_cloudwatch::schema::SERVICE.get(),
             vec![
                 ("content-type", "application/cbor"),
                 ("smithy-protocol", "rpc-v2-cbor"),

@@ -86,36 +86,33 @@ const KNOWN: &[KnownFailure] = &[
 ];
 
 fn bindings() -> Vec<ServiceBinding> {
-    use rboto_dynamodb::schema::ops as ddb;
-    use rboto_s3::schema::ops as s3;
-    use rboto_sts::schema::ops as sts;
     vec![
         ServiceBinding {
             dir: "s3",
-            service: &s3::SERVICE,
+            service: rboto_s3::schema::SERVICE.get(),
             operations: vec![
-                &s3::CREATE_BUCKET,
-                &s3::GET_OBJECT,
-                &s3::LIST_BUCKETS,
-                &s3::LIST_DIRECTORY_BUCKETS,
-                &s3::LIST_OBJECTS,
-                &s3::WRITE_GET_OBJECT_RESPONSE,
+                rboto_s3::schema::SERVICE.operation("CreateBucket"),
+                rboto_s3::schema::SERVICE.operation("GetObject"),
+                rboto_s3::schema::SERVICE.operation("ListBuckets"),
+                rboto_s3::schema::SERVICE.operation("ListDirectoryBuckets"),
+                rboto_s3::schema::SERVICE.operation("ListObjects"),
+                rboto_s3::schema::SERVICE.operation("WriteGetObjectResponse"),
             ],
         },
         ServiceBinding {
             dir: "dynamodb",
-            service: &ddb::SERVICE,
+            service: rboto_dynamodb::schema::SERVICE.get(),
             operations: vec![
-                &ddb::BATCH_GET_ITEM,
-                &ddb::DESCRIBE_TABLE,
-                &ddb::LIST_TABLES,
-                &ddb::SEARCH_VECTORS,
+                rboto_dynamodb::schema::SERVICE.operation("BatchGetItem"),
+                rboto_dynamodb::schema::SERVICE.operation("DescribeTable"),
+                rboto_dynamodb::schema::SERVICE.operation("ListTables"),
+                rboto_dynamodb::schema::SERVICE.operation("SearchVectors"),
             ],
         },
         ServiceBinding {
             dir: "sts",
-            service: &sts::SERVICE,
-            operations: vec![&sts::GET_CALLER_IDENTITY],
+            service: rboto_sts::schema::SERVICE.get(),
+            operations: vec![rboto_sts::schema::SERVICE.operation("GetCallerIdentity")],
         },
     ]
 }

@@ -42,11 +42,13 @@ async fn outputs_carry_request_id_status_headers_and_retries() {
             .and_then(|v| v.to_str().ok()),
         Some("2745614147")
     );
-    // Metadata is not part of the value: equal outputs compare equal, and `Debug` shows fields.
+    // Metadata is not part of the value: equal outputs compare equal. `Debug` shows the fields
+    // and, after them, the request id.
     assert_eq!(out, rboto_dynamodb::output::ListTablesOutput::default());
     assert_eq!(
         format!("{out:?}"),
-        "ListTablesOutput { table_names: None, last_evaluated_table_name: None }"
+        "ListTablesOutput { table_names: None, last_evaluated_table_name: None, \
+         _meta: ResponseMetadata { request_id: Some(\"REQ-2\"), .. } }"
     );
 }
 

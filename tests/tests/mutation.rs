@@ -142,8 +142,13 @@ const XML: &[(&str, &str)] = &[("content-type", "text/xml")];
 #[test]
 fn json_parser_survives_mutated_responses() {
     fn classify(data: &[u8]) -> &'static str {
-        use rboto_dynamodb::schema::ops;
-        parses(Protocol::Json, &ops::SERVICE, &ops::QUERY, AMZ_JSON, data)
+        parses(
+            Protocol::Json,
+            rboto_dynamodb::schema::SERVICE.get(),
+            rboto_dynamodb::schema::SERVICE.operation("Query"),
+            AMZ_JSON,
+            data,
+        )
     }
     let grammar = &grammars::JSON_GRAMMAR;
     run_parser(parser_target(
@@ -160,14 +165,18 @@ fn query_parser_survives_mutated_responses() {
     fn classify(data: &[u8]) -> &'static str {
         // The same split as the entry point: STS (query) or EC2 (ec2) by the selector's 0x20.
         if data.first().is_some_and(|s| s & 0x20 == 0) {
-            use rboto_sts::schema::ops;
-            parses(Protocol::Query, &ops::SERVICE, &ops::ASSUME_ROLE, XML, data)
+            parses(
+                Protocol::Query,
+                rboto_sts::schema::SERVICE.get(),
+                rboto_sts::schema::SERVICE.operation("AssumeRole"),
+                XML,
+                data,
+            )
         } else {
-            use rboto_ec2::schema::ops;
             parses(
                 Protocol::Ec2,
-                &ops::SERVICE,
-                &ops::DESCRIBE_INSTANCES,
+                rboto_ec2::schema::SERVICE.get(),
+                rboto_ec2::schema::SERVICE.operation("DescribeInstances"),
                 XML,
                 data,
             )
@@ -186,11 +195,10 @@ fn query_parser_survives_mutated_responses() {
 #[test]
 fn rest_xml_parser_survives_mutated_responses() {
     fn classify(data: &[u8]) -> &'static str {
-        use rboto_s3::schema::ops;
         parses(
             Protocol::RestXml,
-            &ops::SERVICE,
-            &ops::LIST_OBJECTS_V2,
+            rboto_s3::schema::SERVICE.get(),
+            rboto_s3::schema::SERVICE.operation("ListObjectsV2"),
             XML,
             data,
         )
@@ -208,12 +216,11 @@ fn rest_xml_parser_survives_mutated_responses() {
 #[test]
 fn rest_json_parser_survives_mutated_responses() {
     fn classify(data: &[u8]) -> &'static str {
-        use rboto_lambda::schema::ops;
         let headers = &[("content-type", "application/json")];
         parses(
             Protocol::RestJson,
-            &ops::SERVICE,
-            &ops::LIST_FUNCTIONS,
+            rboto_lambda::schema::SERVICE.get(),
+            rboto_lambda::schema::SERVICE.operation("ListFunctions"),
             headers,
             data,
         )
@@ -231,13 +238,18 @@ fn rest_json_parser_survives_mutated_responses() {
 #[test]
 fn cbor_parser_survives_mutated_responses() {
     fn classify(data: &[u8]) -> &'static str {
-        use rboto_cloudwatch::schema::ops;
         let headers = &[
             ("content-type", "application/cbor"),
             ("smithy-protocol", "rpc-v2-cbor"),
         ];
-        let op = &ops::GET_METRIC_STATISTICS;
-        parses(Protocol::SmithyRpcV2Cbor, &ops::SERVICE, op, headers, data)
+        let op = rboto_cloudwatch::schema::SERVICE.operation("GetMetricStatistics");
+        parses(
+            Protocol::SmithyRpcV2Cbor,
+            rboto_cloudwatch::schema::SERVICE.get(),
+            op,
+            headers,
+            data,
+        )
     }
     let grammar = &grammars::CBOR_GRAMMAR;
     run_parser(parser_target(

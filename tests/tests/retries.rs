@@ -250,7 +250,7 @@ fn client(
 fn ddb(endpoint: &str, jitter: f64) -> (ServiceClient, Recorder) {
     client(
         config(endpoint, quick_http()).build(),
-        &rboto_dynamodb::schema::ops::SERVICE,
+        rboto_dynamodb::schema::SERVICE.get(),
         jitter,
     )
 }
@@ -387,7 +387,7 @@ async fn exhausted_attempts_return_the_last_error_marked_by_the_classifier() {
 #[tokio::test]
 async fn max_attempts_and_legacy_mode_come_from_the_config() {
     let server = Scripted::start(vec![reply(503, &[], "")]).await;
-    let svc = &rboto_dynamodb::schema::ops::SERVICE;
+    let svc = rboto_dynamodb::schema::SERVICE.get();
     let (c, _) = client(
         config(&server.endpoint, quick_http())
             .max_attempts(2)
@@ -431,7 +431,7 @@ async fn max_attempts_and_legacy_mode_come_from_the_config() {
         ),
     ]));
     let loaded = Config::loader().env(env).load_sync().expect("config loads");
-    let c = ServiceClient::new(&loaded, &rboto_sqs::schema::ops::SERVICE);
+    let c = ServiceClient::new(&loaded, rboto_sqs::schema::SERVICE.get());
     assert_eq!(
         c.retry_config(),
         retry::RetryConfig {
@@ -511,7 +511,7 @@ async fn resets_and_stalls_past_the_read_timeout_are_retried() {
     };
     let (c, _) = client(
         config(&server.endpoint, http).build(),
-        &rboto_dynamodb::schema::ops::SERVICE,
+        rboto_dynamodb::schema::SERVICE.get(),
         0.0,
     );
     list_tables(&c).await.expect("third attempt succeeds");
@@ -527,7 +527,7 @@ async fn the_attempt_timeout_retries_and_the_operation_timeout_gives_up() {
     };
     let (c, _) = client(
         config(&server.endpoint, http).build(),
-        &rboto_dynamodb::schema::ops::SERVICE,
+        rboto_dynamodb::schema::SERVICE.get(),
         0.0,
     );
     list_tables(&c).await.expect("second attempt succeeds");
@@ -540,7 +540,7 @@ async fn the_attempt_timeout_retries_and_the_operation_timeout_gives_up() {
     };
     let c = ServiceClient::new(
         &config(&server.endpoint, http).build(),
-        &rboto_dynamodb::schema::ops::SERVICE,
+        rboto_dynamodb::schema::SERVICE.get(),
     );
     let err = list_tables(&c).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -657,7 +657,7 @@ async fn sts_idp_communication_error_is_retried() {
     .await;
     let (c, sleeps) = client(
         config(&server.endpoint, quick_http()).build(),
-        &rboto_sts::schema::ops::SERVICE,
+        rboto_sts::schema::SERVICE.get(),
         1.0,
     );
     let out = c
@@ -675,7 +675,7 @@ async fn adaptive_mode_turns_the_rate_limiter_on_after_throttling() {
         config(&server.endpoint, quick_http())
             .retry_mode(RetryMode::Adaptive)
             .build(),
-        &rboto_dynamodb::schema::ops::SERVICE,
+        rboto_dynamodb::schema::SERVICE.get(),
         0.0,
     );
     assert_eq!(c.adaptive_rate(), None, "off until throttled");
@@ -713,8 +713,10 @@ fn verdict(
 
 #[test]
 fn classification_follows_botocore_standard_mode() {
-    use rboto_dynamodb::schema::ops as d;
-    let (svc, put) = (&d::SERVICE, &d::PUT_ITEM);
+    let (svc, put) = (
+        rboto_dynamodb::schema::SERVICE.get(),
+        rboto_dynamodb::schema::SERVICE.operation("PutItem"),
+    );
     let v = |code: &str, status: u16| verdict(svc, put, &service_error(code, status));
     use RetryKind::*;
     // Transient codes and statuses.
@@ -747,10 +749,13 @@ fn classification_follows_botocore_standard_mode() {
     assert_eq!(t(ErrorKind::NoCredentials), None);
 
     // STS's special case applies to STS only.
-    use rboto_sts::schema::ops as s;
     let idp = service_error("IDPCommunicationError", 400);
     assert_eq!(
-        verdict(&s::SERVICE, &s::ASSUME_ROLE_WITH_WEB_IDENTITY, &idp),
+        verdict(
+            rboto_sts::schema::SERVICE.get(),
+            rboto_sts::schema::SERVICE.operation("AssumeRoleWithWebIdentity"),
+            &idp
+        ),
         Some(Transient)
     );
     assert_eq!(verdict(svc, put, &idp), None);
@@ -770,7 +775,7 @@ async fn a_file_body_is_streamed_and_sent_whole_again_on_retry() {
     .await;
     let (c, _sleeps) = client(
         config(&server.endpoint, quick_http()).build(),
-        &rboto_s3::schema::ops::SERVICE,
+        rboto_s3::schema::SERVICE.get(),
         0.0,
     );
     let body = rboto::Body::from_path(&path).await.expect("open");

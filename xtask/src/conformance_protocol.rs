@@ -158,8 +158,8 @@ struct SuiteJob {
 
 struct Generated {
     files: BTreeMap<String, String>,
-    /// (operation name, operation static, input type, has input cases, has output shape)
-    ops: Vec<(String, String, String, bool, bool)>,
+    /// (operation name, input type, has input cases, has output shape)
+    ops: Vec<(String, String, bool, bool)>,
     /// Exception type names, in `SERVICE.errors` order.
     errors: Vec<String>,
 }
@@ -465,21 +465,16 @@ fn generate_suite(
             .get(&format!("src/{name}"))
             .ok_or_else(|| format!("generated crate has no src/{name}"))
     };
-    let op_statics = operation_statics(get("schema.rs")?);
     let inputs = operation_inputs(get("operations.rs")?);
     let errors = exception_types(get("error.rs")?);
     let mut ops = Vec::new();
     for (name, op) in model.operations().map_err(|e| e.to_string())? {
-        let stat = op_statics
-            .get(name)
-            .ok_or_else(|| format!("no operation static for {name} in schema.rs"))?;
         let input = inputs
-            .get(stat)
+            .get(name)
             .ok_or_else(|| format!("no OperationInput for {name} in operations.rs"))?;
         let has_output = op.get("output").and_then(|o| o.get("shape")).is_some();
         ops.push((
             name.clone(),
-            stat.clone(),
             input.clone(),
             input_ops.contains(name.as_str()),
             has_output,
@@ -488,8 +483,16 @@ fn generate_suite(
     let files = files
         .into_iter()
         .filter_map(|(path, text)| {
+            // Each crate is a module here, its model beside its sources.
+            if path == "model.json" {
+                return Some((path, text));
+            }
             let rel = path.strip_prefix("src/")?;
             let rel = if rel == "lib.rs" { "mod.rs" } else { rel };
+            let text = text.replace(
+                "include_str!(\"../model.json\")",
+                "include_str!(\"model.json\")",
+            );
             Some((rel.to_string(), text))
         })
         .collect();
@@ -505,37 +508,8 @@ fn squeeze(text: &str) -> String {
         .collect()
 }
 
-fn ident_at(s: &str) -> String {
-    s.chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect()
-}
-
-/// Operation name → its static in `schema.rs` (`pub static X: Operation = Operation::new("Name"`).
-fn operation_statics(schema: &str) -> HashMap<String, String> {
-    let s = squeeze(schema);
-    let mut out = HashMap::new();
-    let marker = ":Operation=Operation::new(\"";
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find(marker) {
-        let before = &rest[..i];
-        let stat = before
-            .rsplit("pubstatic")
-            .next()
-            .map(str::to_string)
-            .unwrap_or_default();
-        let after = &rest[i + marker.len()..];
-        let name: String = after.chars().take_while(|c| *c != '"').collect();
-        if !stat.is_empty() && stat.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            out.insert(name, stat);
-        }
-        rest = after;
-    }
-    out
-}
-
-/// Operation static → input type, from `operations.rs`'s
-/// `rboto::__operations!(Exception; Input => Output = super::schema::ops::STATIC, "Name"; ...)`.
+/// Operation name → input type, from `operations.rs`'s
+/// `rboto::__operations!(Exception, SERVICE; Input => Output, "Name"; ...)`.
 fn operation_inputs(operations: &str) -> HashMap<String, String> {
     let s = squeeze(operations);
     let mut out = HashMap::new();
@@ -546,9 +520,9 @@ fn operation_inputs(operations: &str) -> HashMap<String, String> {
         let Some((input, rest)) = entry.split_once("=>") else {
             continue;
         };
-        if let Some(j) = rest.find("schema::ops::") {
-            let stat = ident_at(&rest[j + "schema::ops::".len()..]);
-            out.insert(stat, input.to_string());
+        if let Some((_, name)) = rest.split_once(",\"") {
+            let name: String = name.chars().take_while(|c| *c != '"').collect();
+            out.insert(name, input.to_string());
         }
     }
     out
@@ -605,7 +579,10 @@ fn main_rs(job: &mut FileJob) -> String {
         let _ = writeln!(out, "        file: {},", lit(&job.label));
         let _ = writeln!(out, "        index: {},", s.index);
         let _ = writeln!(out, "        description: {},", lit(&s.description));
-        let _ = writeln!(out, "        service: &super::{m}::schema::ops::SERVICE,");
+        let _ = writeln!(
+            out,
+            "        service: || super::{m}::schema::SERVICE.get(),"
+        );
         let _ = writeln!(out, "        cases: include_str!(\"{m}/cases.json\"),");
         let _ = writeln!(
             out,
@@ -623,12 +600,13 @@ fn main_rs(job: &mut FileJob) -> String {
             .collect();
         let _ = writeln!(out, "        skip: &[{}],", skip.join(", "));
         let _ = writeln!(out, "        ops: &[");
-        for (name, stat, input, has_input_cases, has_output) in &g.ops {
+        for (name, input, has_input_cases, has_output) in &g.ops {
             let output = if *has_output {
                 format!("Some({p}::rt::<<{input} as rboto::OperationInput>::Output>)")
             } else {
                 "None".into()
             };
+            let operation = format!("<{input} as rboto::OperationInput>::operation");
             let input = if *has_input_cases {
                 format!("Some({p}::rt::<{input}>)")
             } else {
@@ -636,7 +614,7 @@ fn main_rs(job: &mut FileJob) -> String {
             };
             let _ = writeln!(
                 out,
-                "            {p}::Op {{ name: {}, operation: &super::{m}::schema::ops::{stat}, \
+                "            {p}::Op {{ name: {}, operation: {operation}, \
                  input: {input}, output: {output} }},",
                 lit(name)
             );

@@ -127,7 +127,7 @@ impl ServiceClient {
         input: I,
         presign: &Presign,
     ) -> Result<PresignedRequest, Error<I::Error>> {
-        self.presign_dyn(I::OPERATION, input.into_value(), presign)
+        self.presign_dyn(I::operation(), input.into_value(), presign)
             .await
             .map_err(Error::into_typed)
     }

@@ -67,6 +67,7 @@ static SSO_SERVICE: Service = Service {
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",
+    operations: &[],
 };
 static GET_ROLE_CREDENTIALS: Operation = Operation::new(
     "GetRoleCredentials",
@@ -112,6 +113,7 @@ static OIDC_SERVICE: Service = Service {
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",
+    operations: &[],
 };
 static CREATE_TOKEN: Operation = Operation::new(
     "CreateToken",

@@ -86,6 +86,7 @@ static SERVICE: Service = Service {
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",
+    operations: &[],
 };
 static ASSUME_ROLE: Operation = Operation::new(
     "AssumeRole",

@@ -190,6 +190,7 @@ static S3_SERVICE: Service = Service {
     errors: &[],
     client_context_params: &[],
     endpoint_rules: S3_RULES,
+    operations: &[],
 };
 
 #[test]

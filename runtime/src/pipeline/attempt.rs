@@ -375,6 +375,7 @@ mod tests {
         errors: &[],
         client_context_params: &[],
         endpoint_rules: "",
+        operations: &[],
     };
     const BODY: &str = "<GetThingOutput><Name>x</Name></GetThingOutput>";
 

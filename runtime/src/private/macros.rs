@@ -43,6 +43,28 @@ macro_rules! __structure {
             }
         }
     };
+    // `into_boxed`/`from_boxed`: a structure with a boxed (recursive) member, converted member by
+    // member, where `name ~ Type` marks the boxed ones.
+    (@into_boxed $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } $hidden:tt) => {
+        impl $crate::__private::IntoValue for $name {
+            fn into_value(self) -> $crate::Value {
+                $crate::Value::Struct(::std::vec![$($crate::__member_into!($sep self.$field)),*])
+            }
+        }
+    };
+    (@from_boxed $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } { $($hide:ident),* }) => {
+        impl $crate::__private::FromValue for $name {
+            #[allow(unused_mut)]
+            fn from_value(v: $crate::Value) -> ::core::result::Result<Self, $crate::__private::ConvertError> {
+                let mut m = $crate::__private::Members::of(v, $wire)?;
+                let value = Self {
+                    $($field: $crate::__member_from!($sep m),)*
+                    $($hide: ::core::default::Default::default(),)*
+                };
+                m.finish(value)
+            }
+        }
+    };
     (@from $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } { $($hide:ident),* }) => {
         impl $crate::__private::FromValue for $name {
             #[allow(unused_mut)]
@@ -71,11 +93,38 @@ macro_rules! __structure {
     };
 }
 
-/// A chainable setter: `name: Type` takes anything `Into<Type>`, `name = Type` (numbers and
-/// booleans, so a literal keeps its type) takes the value itself.
+/// One member of `into_boxed`: `~` marks a boxed one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __member_into {
+    (~ $v:expr) => {
+        $crate::__private::opt_boxed($v)
+    };
+    ($sep:tt $v:expr) => {
+        $crate::__private::opt($v)
+    };
+}
+
+/// One member of `from_boxed`: `~` marks a boxed one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __member_from {
+    (~ $m:ident) => {
+        $m.next_boxed()
+    };
+    ($sep:tt $m:ident) => {
+        $m.next()
+    };
+}
+
+/// A chainable setter: `name: Type` takes anything `Into<Type>` (`name ~ Box<Type>` too, for a
+/// boxed member), `name = Type` takes the value itself.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __setter {
+    ($field:ident ~ $ty:ty) => {
+        $crate::__setter!($field : $ty);
+    };
     ($field:ident : $ty:ty) => {
         #[doc = concat!("Sets `", stringify!($field), "`.")]
         pub fn $field(mut self, v: impl ::core::convert::Into<$ty>) -> Self {
@@ -105,15 +154,18 @@ macro_rules! __debug_field {
 }
 
 /// Ties operation inputs to their operation, output and errors, and gives each `send()`:
-/// `Input => Output = OPERATION_STATIC "OperationName";` per operation.
+/// `Exception, SERVICE; Input => Output, "OperationName"; ...` where `SERVICE` is the crate's
+/// [`LazyService`](crate::__private::schema::LazyService).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __operations {
-    ($error:ty; $($input:ident => $output:ident = $op:path, $name:literal;)*) => {$(
+    ($error:ty, $service:path; $($input:ident => $output:ident, $name:literal;)*) => {$(
         impl $crate::OperationInput for $input {
             type Output = $output;
             type Error = $error;
-            const OPERATION: &'static $crate::__private::schema::Operation = &$op;
+            fn operation() -> &'static $crate::__private::schema::Operation {
+                $service.operation($name)
+            }
             fn __client(&self) -> ::core::option::Option<&$crate::ServiceClient> {
                 self._client.client()
             }
@@ -129,61 +181,40 @@ macro_rules! __operations {
 
 /// A string enum: one variant per model value, plus `Unknown` for values this version does not
 /// know (which users cannot construct, so `Unknown` never stands for a known value).
+///
+/// Each variant is written `index Variant = "wire"`. Only the two conversions between a variant
+/// and its index are matches; everything else (wire value, `Debug`, `Clone`, ordering, parsing)
+/// goes through the index and the runtime's [`StringEnum`](crate::__private::StringEnum)
+/// helpers, because per-variant code in a dozen impls made enums the costliest part of a
+/// service crate to compile.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum {
-    ($(#[$attr:meta])* $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+    ($(#[$attr:meta])* $name:ident { $($index:literal $variant:ident = $value:literal),* $(,)? }) => {
         $(#[$attr])*
-        #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub enum $name {
             $( #[doc = concat!("`", $value, "`")] $variant, )*
             /// A value this version of the SDK does not know: read it with `as_str()`.
             Unknown($crate::types::UnknownValue),
         }
-        impl $name {
-            /// Every value the model lists.
-            pub const VALUES: &'static [&'static str] = &[$($value),*];
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $value, )*
-                    Self::Unknown(v) => v.as_str(),
-                }
-            }
-        }
-        // Compared, ordered and hashed by wire value: cheaper to compile than derived matches,
-        // and the same relation, since `Unknown` never holds a value that has a variant.
-        impl ::core::cmp::PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-        impl ::core::cmp::Eq for $name {}
-        impl ::core::hash::Hash for $name {
-            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state)
-            }
-        }
-        impl ::core::cmp::PartialOrd for $name {
-            fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
-                ::core::option::Option::Some(self.cmp(other))
-            }
-        }
-        impl ::core::cmp::Ord for $name {
-            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
-                self.as_str().cmp(other.as_str())
-            }
-        }
         impl $crate::__private::StringEnum for $name {
-            fn as_str(&self) -> &str {
-                $name::as_str(self)
-            }
-            fn from_wire(s: ::std::string::String) -> Self {
-                match s.as_str() {
-                    $( $value => Self::$variant, )*
-                    _ => Self::Unknown($crate::__private::unknown(s)),
+            const VALUES: &'static [&'static str] = &[$($value),*];
+            const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+            fn index(&self) -> ::core::result::Result<usize, &$crate::types::UnknownValue> {
+                match self {
+                    $( Self::$variant => Ok($index), )*
+                    Self::Unknown(v) => Err(v),
                 }
+            }
+            fn from_index(index: usize) -> Self {
+                match index {
+                    $( $index => Self::$variant, )*
+                    _ => Self::Unknown($crate::__private::unknown_index(index)),
+                }
+            }
+            fn unknown(value: $crate::types::UnknownValue) -> Self {
+                Self::Unknown(value)
             }
         }
         $crate::enum_value!(str $name);

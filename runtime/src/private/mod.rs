@@ -10,8 +10,10 @@ mod macros;
 pub mod schema {
     pub use crate::schema::*;
 }
-pub use crate::value::{opt, union, ConvertError, FromValue, IntoValue, Members, StringEnum};
-pub use crate::value::{IntEnum, Value};
+pub use crate::value::{enum_as_str, enum_clone, enum_debug, enum_from_wire, IntEnum, Value};
+pub use crate::value::{
+    opt, opt_boxed, union, ConvertError, FromValue, IntoValue, Members, StringEnum,
+};
 
 use crate::client::{OperationInput, ServiceClient};
 use crate::error::{Error, ErrorKind, RawModeled};
@@ -68,9 +70,13 @@ impl PartialEq for Meta {
     }
 }
 
+/// Outputs derive `Debug` (the cheapest impl to compile), so the metadata shows there: as its
+/// request id only, which is what a log line needs (aws-sdk-rust shows `_request_id` alike).
 impl fmt::Debug for Meta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.get(), f)
+        f.debug_struct("ResponseMetadata")
+            .field("request_id", &self.get().request_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,7 +84,7 @@ impl fmt::Debug for Meta {
 pub fn send<I: OperationInput>(input: I) -> ResponseFuture<I::Output, I::Error> {
     match input.__client().cloned() {
         Some(client) => client.send_input(input),
-        None => ResponseFuture::ready(I::OPERATION, Err(unbound(I::OPERATION))),
+        None => ResponseFuture::ready(I::operation(), Err(unbound(I::operation()))),
     }
 }
 
@@ -95,9 +101,10 @@ pub(crate) fn unbound(op: &'static Operation) -> Error<RawModeled> {
     .with_context(op.name, None)
 }
 
-/// A string enum's catch-all value.
-pub fn unknown(value: String) -> UnknownValue {
-    UnknownValue::new(value)
+/// What `StringEnum::from_index` gives for an index past the enum's values (which the runtime
+/// never asks for): an unknown, empty value rather than a panic.
+pub fn unknown_index(_index: usize) -> UnknownValue {
+    UnknownValue::new(String::new())
 }
 
 /// A sensitive structure's `Debug`.

@@ -53,7 +53,7 @@ const CBOR_MEDIA_TYPE: &str = "application/cbor";
 const EVENT_STREAM_MEDIA_TYPE: &str = "application/vnd.amazon.eventstream";
 
 fn has_event_stream(shape: &Shape) -> bool {
-    shape.members().iter().any(|m| m.target.has(EVENT_STREAM))
+    shape.members().iter().any(|m| m.target().has(EVENT_STREAM))
 }
 
 // ---------------------------------------------------------------------------------------------

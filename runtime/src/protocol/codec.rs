@@ -87,7 +87,7 @@ pub(crate) fn rpc_output_outside_body(
 ) -> Result<Option<Value>, ParseError> {
     let shape = op.output;
     let members = shape.members();
-    if let Some(m) = members.iter().find(|m| m.target.has(EVENT_STREAM)) {
+    if let Some(m) = members.iter().find(|m| m.target().has(EVENT_STREAM)) {
         return Err(ParseError(format!(
             "{}: event stream responses ({}.{}) are not supported by the {protocol} protocol yet",
             op.name, shape.name, m.name

@@ -220,7 +220,7 @@ impl Serializer<'_> {
         for (m, slot) in members.iter().zip(slots) {
             let Some(v) = slot else { continue };
             let key = join(prefix, &self.name_or(m, m.name));
-            self.value(m.target, Some(m), v, &key, depth + 1)?;
+            self.value(m.target(), Some(m), v, &key, depth + 1)?;
         }
         Ok(())
     }
@@ -268,7 +268,7 @@ impl Serializer<'_> {
                 };
                 for (i, e) in items.iter().enumerate() {
                     let p = format!("{list_prefix}.{}", i + 1);
-                    self.value(item.target, Some(item), e, &p, depth + 1)?;
+                    self.value(item.target(), Some(item), e, &p, depth + 1)?;
                 }
                 Ok(())
             }
@@ -287,7 +287,7 @@ impl Serializer<'_> {
                     self.out
                         .push((format!("{full}.{n}.{key_suffix}"), k.clone()));
                     let p = format!("{full}.{n}.{value_suffix}");
-                    self.value(value.target, Some(value), v, &p, depth + 1)?;
+                    self.value(value.target(), Some(value), v, &p, depth + 1)?;
                 }
                 Ok(())
             }
@@ -447,6 +447,7 @@ mod tests {
         errors: &[&NOT_FOUND],
         client_context_params: &[],
         endpoint_rules: "",
+        operations: &[],
     };
 
     fn s(v: &str) -> Option<Value> {

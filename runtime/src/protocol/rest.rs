@@ -87,7 +87,7 @@ fn escape_header_list_string(s: &str) -> String {
 
 /// botocore's `_convert_header_value`.
 fn header_value(m: &Member, v: &Value) -> Option<String> {
-    Some(match (&m.target.kind, v) {
+    Some(match (&m.target().kind, v) {
         (_, Value::Timestamp(t)) => format_timestamp(
             t,
             m.timestamp_format().unwrap_or(TimestampFormat::Rfc822),
@@ -96,7 +96,7 @@ fn header_value(m: &Member, v: &Value) -> Option<String> {
         (Kind::List(item), Value::List(items)) => {
             let mut parts = Vec::with_capacity(items.len());
             for i in items {
-                parts.push(match (&item.target.kind, i) {
+                parts.push(match (&item.target().kind, i) {
                     (Kind::String, Value::Str(s)) => escape_header_list_string(s),
                     _ => header_value(item, i)?,
                 });
@@ -193,7 +193,7 @@ fn render_uri(op: &Operation, labels: &[(&str, String)]) -> Result<String, Seria
 
 /// Whether a payload member is sent and received raw (botocore's `_has_streaming_payload`).
 pub(crate) fn is_raw_payload(m: &Member) -> bool {
-    matches!(m.target.kind, Kind::Blob | Kind::String)
+    matches!(m.target().kind, Kind::Blob | Kind::String)
 }
 
 fn raw_body(m: &Member, v: Value) -> Result<Body, SerializeError> {
@@ -237,7 +237,7 @@ pub(crate) fn serialize(
     };
     slots.resize_with(members.len().max(slots.len()), || None);
     for (m, slot) in members.iter().zip(slots.iter()) {
-        if m.target.has(EVENT_STREAM) && slot.is_some() {
+        if m.target().has(EVENT_STREAM) && slot.is_some() {
             return Err(SerializeError(format!(
                 "{}.{}: event stream input is not supported yet",
                 shape.name, m.name
@@ -262,7 +262,7 @@ pub(crate) fn serialize(
                 let s = uri_value(m, &v).ok_or_else(|| bind_err(op, m, "URI", &v))?;
                 labels.push((key, s));
             }
-            Location::Querystring => match (&m.target.kind, v) {
+            Location::Querystring => match (&m.target().kind, v) {
                 (Kind::Map(_, vm), Value::Map(entries)) => {
                     for (k, item) in entries {
                         let values = match item {
@@ -343,12 +343,14 @@ pub(crate) fn serialize(
             let m = &members[i];
             req.body = match slots[i].take() {
                 Some(v) => Body::from(match format {
-                    BodyFormat::Json => super::json::ser::to_json_body(m.target, &v)?,
+                    BodyFormat::Json => super::json::ser::to_json_body(m.target(), &v)?,
                     BodyFormat::Xml => super::xml::write_document(
-                        m.target,
+                        m.target(),
                         &v,
-                        m.location_name.or(m.target.location_name).unwrap_or(m.name),
-                        m.xml_namespace.or(m.target.xml_namespace),
+                        m.location_name
+                            .or(m.target().location_name)
+                            .unwrap_or(m.name),
+                        m.xml_namespace.or(m.target().xml_namespace),
                         m.timestamp_format(),
                     )?,
                 }),
@@ -447,7 +449,7 @@ fn parse_header_value(
             .map_err(|_| parse_err(shape, m, "JSON", text))?;
         return Ok(Value::Str(json));
     }
-    Ok(match &m.target.kind {
+    Ok(match &m.target().kind {
         Kind::String => Value::Str(text.to_string()),
         Kind::Boolean => Value::Bool(match format {
             // ensure_boolean
@@ -551,14 +553,14 @@ pub(crate) fn parse_shape(
     match members.iter().position(|m| m.has(PAYLOAD)) {
         Some(i) => {
             let m = &members[i];
-            if m.target.has(EVENT_STREAM) {
+            if m.target().has(EVENT_STREAM) {
                 return Err(ParseError(format!(
                     "{}.{}: event stream responses are not supported yet",
                     shape.name, m.name
                 )));
             }
             if format == BodyFormat::Json
-                && (matches!(m.target.kind, Kind::Document) || m.target.has(DOCUMENT))
+                && (matches!(m.target().kind, Kind::Document) || m.target().has(DOCUMENT))
             {
                 // A document payload is any JSON value, not only an object.
                 if !response.body.trim_ascii().is_empty() {
@@ -572,7 +574,7 @@ pub(crate) fn parse_shape(
                 return Ok(Value::Struct(slots));
             }
             slots[i] = Some(if is_raw_payload(m) {
-                match (payload, &m.target.kind) {
+                match (payload, &m.target().kind) {
                     (Some(body), _) => Value::Body(body),
                     (None, Kind::String) => {
                         Value::Str(String::from_utf8(response.body.to_vec()).map_err(|_| {
@@ -585,11 +587,11 @@ pub(crate) fn parse_shape(
                     (None, _) => Value::Blob(Blob::from(response.body.to_vec())),
                 }
             } else {
-                let v = parse_document(m.target, response.body, format)
+                let v = parse_document(m.target(), response.body, format)
                     .map_err(|e| ParseError(format!("{}.{}: {e}", shape.name, m.name)))?;
                 // An empty body decodes to an empty structure, as botocore; an empty union
                 // would be invalid, so it stays unset.
-                match (&m.target.kind, &v) {
+                match (&m.target().kind, &v) {
                     (Kind::Union(_), Value::Struct(s)) if s.iter().all(Option::is_none) => {
                         slots[i] = None;
                         parse_non_payload(shape, response, &mut slots, format)?;

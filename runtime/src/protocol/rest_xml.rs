@@ -63,10 +63,10 @@ pub fn error_in_success(
         return false;
     }
     for m in op.output.members() {
-        if m.target.has(EVENT_STREAM) {
+        if m.target().has(EVENT_STREAM) {
             return false;
         }
-        if m.has(PAYLOAD) && matches!(m.target.kind, Kind::Blob | Kind::String) {
+        if m.has(PAYLOAD) && matches!(m.target().kind, Kind::Blob | Kind::String) {
             return false;
         }
     }

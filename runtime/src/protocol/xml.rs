@@ -255,18 +255,18 @@ pub fn parse(body: &[u8]) -> Result<Element, ParseError> {
 /// Whether a member (merged with its target, as botocore merges member traits over the shape)
 /// is flattened.
 pub fn is_flattened(member: &Member) -> bool {
-    member.has(FLATTENED) || member.target.has(SHAPE_FLATTENED)
+    member.has(FLATTENED) || member.target().has(SHAPE_FLATTENED)
 }
 
 /// The member's serialized name (`locationName` of the member, else of its target shape).
 pub fn serialized_name(member: &Member) -> Option<&'static str> {
-    member.location_name.or(member.target.location_name)
+    member.location_name.or(member.target().location_name)
 }
 
 /// The element name a structure member is found under: botocore's `_member_key_name`.
 /// A flattened list whose list member has a `locationName` uses that name.
 pub fn member_key_name(member: &Member) -> &'static str {
-    if let Kind::List(item) = member.target.kind {
+    if let Kind::List(item) = member.target().kind {
         if is_flattened(member) {
             if let Some(n) = serialized_name(item) {
                 return n;
@@ -314,7 +314,7 @@ fn decode_node<'a>(
             let mut out = Vec::with_capacity(items.len());
             for e in items {
                 path.push(e.name.as_str());
-                let v = decode_node(item.target, is_flattened(item), &[e], path);
+                let v = decode_node(item.target(), is_flattened(item), &[e], path);
                 path.pop();
                 out.push(v?);
             }
@@ -336,7 +336,7 @@ fn decode_node<'a>(
                 for pair in &entry.children {
                     if pair.name == key_name {
                         path.push(pair.name.as_str());
-                        let decoded = decode_node(key.target, false, &[pair], path);
+                        let decoded = decode_node(key.target(), false, &[pair], path);
                         path.pop();
                         k = Some(match decoded? {
                             Value::Str(s) => s,
@@ -352,7 +352,8 @@ fn decode_node<'a>(
                         });
                     } else if pair.name == value_name {
                         path.push(pair.name.as_str());
-                        let decoded = decode_node(value.target, is_flattened(value), &[pair], path);
+                        let decoded =
+                            decode_node(value.target(), is_flattened(value), &[pair], path);
                         path.pop();
                         v = Some(decoded?);
                     }
@@ -418,7 +419,7 @@ fn decode_member<'a>(
     let key = member_key_name(m);
     if let Some((name, nodes)) = groups.iter().find(|(n, _)| *n == key) {
         path.push(*name);
-        let v = decode_node(m.target, is_flattened(m), nodes, path);
+        let v = decode_node(m.target(), is_flattened(m), nodes, path);
         path.pop();
         return v.map(Some);
     }
@@ -426,7 +427,7 @@ fn decode_member<'a>(
         let attr_name = serialized_name(m).unwrap_or(m.name);
         if let Some(text) = element.attribute(attr_name) {
             path.push(attr_name);
-            let v = decode_scalar(m.target, text, path);
+            let v = decode_scalar(m.target(), text, path);
             path.pop();
             return v.map(Some);
         }
@@ -676,14 +677,14 @@ fn write_node(
                 let member_name = m.location_name.unwrap_or(m.name);
                 path.push(m.name.to_string());
                 if m.has(XML_ATTRIBUTE) {
-                    let text = scalar_text(m.target, m.timestamp_format(), v)
+                    let text = scalar_text(m.target(), m.timestamp_format(), v)
                         .ok_or_else(|| mismatch(path, v))?;
                     node.set_attribute(member_name.to_string(), text);
                 } else {
                     write_node(
                         &mut node,
-                        m.target,
-                        m.xml_namespace.or(m.target.xml_namespace),
+                        m.target(),
+                        m.xml_namespace.or(m.target().xml_namespace),
                         is_flattened(m),
                         m.timestamp_format(),
                         v,
@@ -697,14 +698,14 @@ fn write_node(
         }
         (Kind::List(item), Value::List(items)) => {
             let item_name = item.location_name.unwrap_or("member");
-            let item_ns = item.xml_namespace.or(item.target.xml_namespace);
+            let item_ns = item.xml_namespace.or(item.target().xml_namespace);
             let item_flat = is_flattened(item);
             if flattened {
                 parent.add_namespace(ns);
                 for (i, v) in items.iter().enumerate() {
                     path.push(i.to_string());
                     let ts = item.timestamp_format();
-                    write_node(parent, item.target, item_ns, item_flat, ts, v, name, path)?;
+                    write_node(parent, item.target(), item_ns, item_flat, ts, v, name, path)?;
                     path.pop();
                 }
             } else {
@@ -715,7 +716,7 @@ fn write_node(
                     let ts = item.timestamp_format();
                     write_node(
                         &mut node,
-                        item.target,
+                        item.target(),
                         item_ns,
                         item_flat,
                         ts,
@@ -731,8 +732,8 @@ fn write_node(
         (Kind::Map(key, val), Value::Map(entries)) => {
             let key_name = key.location_name.unwrap_or("key");
             let val_name = val.location_name.unwrap_or("value");
-            let key_ns = key.xml_namespace.or(key.target.xml_namespace);
-            let val_ns = val.xml_namespace.or(val.target.xml_namespace);
+            let key_ns = key.xml_namespace.or(key.target().xml_namespace);
+            let val_ns = val.xml_namespace.or(val.target().xml_namespace);
             let mut wrapper = (!flattened).then(|| {
                 let mut n = Node::new(name);
                 n.add_namespace(ns);
@@ -743,12 +744,19 @@ fn write_node(
                 let mut entry = Node::new(if flattened { name } else { "entry" });
                 let key_value = Value::Str(k.clone());
                 write_node(
-                    &mut entry, key.target, key_ns, false, None, &key_value, key_name, path,
+                    &mut entry,
+                    key.target(),
+                    key_ns,
+                    false,
+                    None,
+                    &key_value,
+                    key_name,
+                    path,
                 )?;
                 let ts = val.timestamp_format();
                 write_node(
                     &mut entry,
-                    val.target,
+                    val.target(),
                     val_ns,
                     is_flattened(val),
                     ts,

@@ -67,7 +67,8 @@ pub fn rt<T: FromValue + IntoValue>(value: Value) -> Result<Value, ConvertError>
 /// One operation of a generated suite.
 pub struct Op {
     pub name: &'static str,
-    pub operation: &'static Operation,
+    /// The operation, from the generated input type (schemas are built when first used).
+    pub operation: fn() -> &'static Operation,
     /// Through the generated input type; `None` when no input case uses the operation.
     pub input: Option<RoundTrip>,
     /// Through the generated output type; `None` when the operation has no output shape.
@@ -81,7 +82,8 @@ pub struct Suite {
     /// Position of the suite in its file.
     pub index: usize,
     pub description: &'static str,
-    pub service: &'static rboto::__private::schema::Service,
+    /// The generated crate's service, built from its model when first used.
+    pub service: fn() -> &'static rboto::__private::schema::Service,
     /// The suite's `cases`, as JSON.
     pub cases: &'static str,
     /// The suite's `clientEndpoint`: the endpoint URL its clients are configured with.
@@ -209,7 +211,7 @@ fn client(suite: &Suite, stub: &StubConnector) -> ServiceClient {
     if let Some(url) = suite.client_endpoint {
         config = config.endpoint_url(url);
     }
-    ServiceClient::new(&config.build(), suite.service)
+    ServiceClient::new(&config.build(), (suite.service)())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ fn client(suite: &Suite, stub: &StubConnector) -> ServiceClient {
 pub const FIXED_IDEMPOTENCY_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
 async fn run_input(suite: &Suite, op: &Op, params: &Json, expected: &Json) -> Result<(), String> {
-    let input_shape = op.operation.input;
+    let input_shape = (op.operation)().input;
     let mut params = params.clone();
     if let (Json::Object(map), Kind::Structure(members)) = (&mut params, &input_shape.kind) {
         for m in members.iter().filter(|m| m.has(IDEMPOTENCY_TOKEN)) {
@@ -240,9 +242,9 @@ async fn run_input(suite: &Suite, op: &Op, params: &Json, expected: &Json) -> Re
     let stub = StubConnector::new();
     // The answer to an input case does not matter (the stub's default `200`): only the request
     // it captured is compared, whatever the call then made of the empty response.
-    let result = client(suite, &stub).call_dyn(op.operation, value).await;
+    let result = client(suite, &stub).call_dyn((op.operation)(), value).await;
     match stub.requests().as_slice() {
-        [sent] => compare_request(op.operation, suite.service.protocol, sent, expected),
+        [sent] => compare_request((op.operation)(), (suite.service)().protocol, sent, expected),
         [] => Err(match result {
             Err(e) => format!("nothing was sent: {e}"),
             Ok(_) => "nothing was sent, yet the call succeeded".into(),
@@ -393,7 +395,7 @@ fn clean_list_headers(
     };
     for m in members {
         let (Location::Header, Some(name), Kind::List(item)) =
-            (m.location, m.location_name, &m.target.kind)
+            (m.location, m.location_name, &m.target().kind)
         else {
             continue;
         };
@@ -401,7 +403,7 @@ fn clean_list_headers(
         if let Some((_, v)) = expected.get_mut(&lower) {
             *v = v.replace(", ", ",");
         }
-        if matches!(item.target.kind, Kind::Timestamp) {
+        if matches!(item.target().kind, Kind::Timestamp) {
             if let Some(v) = actual.get_mut(&lower) {
                 *v = v.replace(", ", ",");
             }
@@ -475,7 +477,7 @@ fn compare_body(protocol: Protocol, actual: &[u8], expected: &[u8]) -> Result<()
 // Output cases
 
 async fn run_output(suite: &Suite, op: &Op, case: &Json, response: &Json) -> Result<(), String> {
-    let service = suite.service;
+    let service = (suite.service)();
     let protocol = service.protocol;
     let status = response
         .get("status_code")
@@ -508,13 +510,20 @@ async fn run_output(suite: &Suite, op: &Op, case: &Json, response: &Json) -> Res
         None => Vec::new(),
     };
     if protocol == Protocol::SmithyRpcV2Cbor {
-        sweep::parsers_survive_damage(protocol, service, op.operation, &header_map, &body)?;
+        sweep::parsers_survive_damage(protocol, service, (op.operation)(), &header_map, &body)?;
     }
 
     let stub = StubConnector::new();
     stub.push(StubResponse::new(status, headers, body));
-    let input = Value::Struct(op.operation.input.members().iter().map(|_| None).collect());
-    let result = client(suite, &stub).call_dyn(op.operation, input).await;
+    let input = Value::Struct(
+        (op.operation)()
+            .input
+            .members()
+            .iter()
+            .map(|_| None)
+            .collect(),
+    );
+    let result = client(suite, &stub).call_dyn((op.operation)(), input).await;
     let sent = stub.requests().len();
     if sent != 1 {
         return Err(format!("{sent} requests were sent for one call"));
@@ -527,7 +536,7 @@ async fn run_output(suite: &Suite, op: &Op, case: &Json, response: &Json) -> Res
         Ok(value) if expects_error => {
             return Err(format!(
                 "the call succeeded ({}), expected error {}",
-                short(&value_to_json(op.operation.output, &value)),
+                short(&value_to_json((op.operation)().output, &value)),
                 expected_error(case)
             ))
         }
@@ -538,7 +547,7 @@ async fn run_output(suite: &Suite, op: &Op, case: &Json, response: &Json) -> Res
                     let value = through(value).map_err(|e| {
                         format!("generated output type rejects the parsed output: {e}")
                     })?;
-                    value_to_json(op.operation.output, &value)
+                    value_to_json((op.operation)().output, &value)
                 }
                 None => Json::Object(Map::new()),
             };
@@ -572,8 +581,7 @@ fn error_json(suite: &Suite, error: rboto::Error<RawModeled>) -> Result<Json, St
         None::<RawModeled>
     });
     if let Some(RawModeled { index, value }) = modeled {
-        let shape = suite
-            .service
+        let shape = (suite.service)()
             .errors
             .get(index)
             .ok_or_else(|| format!("modeled error #{index} is not in the service's errors"))?;
@@ -652,7 +660,7 @@ pub fn json_to_value(shape: &'static Shape, json: &Json) -> Result<Value, String
             for m in members.iter() {
                 slots.push(match map.get(m.name) {
                     None | Some(Json::Null) => None,
-                    Some(v) => Some(json_to_value(m.target, v)?),
+                    Some(v) => Some(json_to_value(m.target(), v)?),
                 });
             }
             Value::Struct(slots)
@@ -660,12 +668,12 @@ pub fn json_to_value(shape: &'static Shape, json: &Json) -> Result<Value, String
         (Kind::List(item), Json::Array(items)) => Value::List(
             items
                 .iter()
-                .map(|v| json_to_value(item.target, v))
+                .map(|v| json_to_value(item.target(), v))
                 .collect::<Result<_, _>>()?,
         ),
         (Kind::Map(_, value), Json::Object(map)) => Value::Map(
             map.iter()
-                .map(|(k, v)| Ok((k.clone(), json_to_value(value.target, v)?)))
+                .map(|(k, v)| Ok((k.clone(), json_to_value(value.target(), v)?)))
                 .collect::<Result<_, String>>()?,
         ),
         (Kind::String, Json::String(s)) => Value::Str(s.clone()),
@@ -725,7 +733,7 @@ pub fn value_to_json(shape: &'static Shape, value: &Value) -> Json {
             for (i, slot) in slots.iter().enumerate() {
                 let Some(v) = slot else { continue };
                 match members.get(i) {
-                    Some(m) => map.insert(m.name.to_string(), value_to_json(m.target, v)),
+                    Some(m) => map.insert(m.name.to_string(), value_to_json(m.target(), v)),
                     None => map.insert(format!("#{i}"), value_to_json(shape, v)),
                 };
             }
@@ -733,14 +741,14 @@ pub fn value_to_json(shape: &'static Shape, value: &Value) -> Json {
         }
         Value::List(items) => {
             let item = match shape.kind {
-                Kind::List(m) => m.target,
+                Kind::List(m) => m.target(),
                 _ => shape,
             };
             Json::Array(items.iter().map(|v| value_to_json(item, v)).collect())
         }
         Value::Map(entries) => {
             let target = match shape.kind {
-                Kind::Map(_, v) => v.target,
+                Kind::Map(_, v) => v.target(),
                 _ => shape,
             };
             Json::Object(

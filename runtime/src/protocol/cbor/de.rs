@@ -410,7 +410,7 @@ fn parse_value(
             while entries.next(d)? {
                 // Nulls in a list have no place in a Value list; they are skipped.
                 if let Some(v) =
-                    parse_value(d, m.target, depth + 1).map_err(|f| f.at(format!("[{i}]")))?
+                    parse_value(d, m.target(), depth + 1).map_err(|f| f.at(format!("[{i}]")))?
                 {
                     out.push(v);
                 }
@@ -428,8 +428,8 @@ fn parse_value(
                 let key = read_text(d)
                     .map_err(|f| Fail::new(format!("map key of shape {}: {}", shape.name, f.msg)))?
                     .into_owned();
-                let parsed =
-                    parse_value(d, vm.target, depth + 1).map_err(|f| f.at(format!("[{key:?}]")))?;
+                let parsed = parse_value(d, vm.target(), depth + 1)
+                    .map_err(|f| f.at(format!("[{key:?}]")))?;
                 // botocore drops null map values while decoding.
                 if let Some(v) = parsed {
                     out.push((key, v));
@@ -522,7 +522,7 @@ fn parse_struct(
         match index {
             Some(i) => {
                 let m = &members[i];
-                let v = parse_value(d, m.target, depth + 1)
+                let v = parse_value(d, m.target(), depth + 1)
                     .map_err(|f| f.at(format!(".{}", m.name)))?;
                 if let Some(v) = v {
                     slots[i] = Some(v);

@@ -160,20 +160,20 @@ fn write(e: &mut Enc<'_>, shape: &'static Shape, value: &Value, depth: usize) ->
             for (m, slot) in members.iter().zip(slots.iter()) {
                 let Some(v) = slot else { continue };
                 let _ = e.str(m.wire_name());
-                write(e, m.target, v, depth + 1).map_err(|f| f.at(format!(".{}", m.name)))?;
+                write(e, m.target(), v, depth + 1).map_err(|f| f.at(format!(".{}", m.name)))?;
             }
         }
         (Kind::List(m), Value::List(items)) => {
             let _ = e.array(items.len() as u64);
             for (i, v) in items.iter().enumerate() {
-                write(e, m.target, v, depth + 1).map_err(|f| f.at(format!("[{i}]")))?;
+                write(e, m.target(), v, depth + 1).map_err(|f| f.at(format!("[{i}]")))?;
             }
         }
         (Kind::Map(_, vm), Value::Map(entries)) => {
             let _ = e.map(entries.len() as u64);
             for (k, v) in entries {
                 let _ = e.str(k);
-                write(e, vm.target, v, depth + 1).map_err(|f| f.at(format!("[{k:?}]")))?;
+                write(e, vm.target(), v, depth + 1).map_err(|f| f.at(format!("[{k:?}]")))?;
             }
         }
         (Kind::String, Value::Str(s)) => {

@@ -69,6 +69,7 @@ const fn service(target_prefix: Option<&'static str>, query_compatible: bool) ->
         errors: ERRORS,
         client_context_params: &[],
         endpoint_rules: "",
+        operations: &[],
     }
 }
 

@@ -76,7 +76,7 @@ fn parse_value(shape: &'static Shape, json: Json, depth: usize) -> Result<Option
             let mut slots = Vec::with_capacity(members.len());
             for m in members.iter() {
                 let slot = match map.remove(m.wire_name()) {
-                    Some(j) => parse_value(m.target, j, depth + 1)
+                    Some(j) => parse_value(m.target(), j, depth + 1)
                         .map_err(|f| f.at(format!(".{}", m.name)))?,
                     None => None,
                 };
@@ -101,7 +101,7 @@ fn parse_value(shape: &'static Shape, json: Json, depth: usize) -> Result<Option
             // every slot empty.
             for (i, m) in members.iter().enumerate() {
                 if let Some(j) = map.remove(m.wire_name()) {
-                    slots[i] = parse_value(m.target, j, depth + 1)
+                    slots[i] = parse_value(m.target(), j, depth + 1)
                         .map_err(|f| f.at(format!(".{}", m.name)))?;
                     break;
                 }
@@ -113,7 +113,7 @@ fn parse_value(shape: &'static Shape, json: Json, depth: usize) -> Result<Option
             for (i, j) in items.into_iter().enumerate() {
                 // Nulls in a list have no place in a Value list; they are skipped.
                 if let Some(v) =
-                    parse_value(m.target, j, depth + 1).map_err(|f| f.at(format!("[{i}]")))?
+                    parse_value(m.target(), j, depth + 1).map_err(|f| f.at(format!("[{i}]")))?
                 {
                     out.push(v);
                 }
@@ -124,7 +124,7 @@ fn parse_value(shape: &'static Shape, json: Json, depth: usize) -> Result<Option
             let mut out = Vec::with_capacity(map.len());
             for (k, j) in map {
                 let parsed =
-                    parse_value(vm.target, j, depth + 1).map_err(|f| f.at(format!("[{k:?}]")))?;
+                    parse_value(vm.target(), j, depth + 1).map_err(|f| f.at(format!("[{k:?}]")))?;
                 if let Some(v) = parsed {
                     out.push((k, v));
                 }

@@ -95,7 +95,7 @@ pub(super) fn write_value(
                 first = false;
                 write_json_str(buf, m.wire_name());
                 buf.push(b':');
-                write_value(buf, m.target, m.timestamp_format(), v, depth + 1)
+                write_value(buf, m.target(), m.timestamp_format(), v, depth + 1)
                     .map_err(|f| f.at(format!(".{}", m.name)))?;
             }
             buf.push(b'}');
@@ -106,7 +106,7 @@ pub(super) fn write_value(
                 if i > 0 {
                     buf.push(b',');
                 }
-                write_value(buf, m.target, m.timestamp_format(), v, depth + 1)
+                write_value(buf, m.target(), m.timestamp_format(), v, depth + 1)
                     .map_err(|f| f.at(format!("[{i}]")))?;
             }
             buf.push(b']');
@@ -119,7 +119,7 @@ pub(super) fn write_value(
                 }
                 write_json_str(buf, k);
                 buf.push(b':');
-                write_value(buf, vm.target, vm.timestamp_format(), v, depth + 1)
+                write_value(buf, vm.target(), vm.timestamp_format(), v, depth + 1)
                     .map_err(|f| f.at(format!("[{k:?}]")))?;
             }
             buf.push(b'}');

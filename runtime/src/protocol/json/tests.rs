@@ -90,6 +90,7 @@ const fn service(json_version: &'static str, query_compatible: bool) -> Service 
         errors: ERRORS,
         client_context_params: &[],
         endpoint_rules: "",
+        operations: &[],
     }
 }
 static SERVICE: Service = service("1.1", false);

@@ -158,6 +158,7 @@ static S3: Service = Service {
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",
+    operations: &[],
 };
 
 fn s(v: &str) -> Option<Value> {
